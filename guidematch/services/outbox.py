@@ -32,8 +32,8 @@ from sqlalchemy import func, select, update
 
 from guidematch import unit_of_work
 from guidematch.extensions import db
-from guidematch.models import Branch, OutboxMessage, now_utc
-from guidematch.services import audit
+from guidematch.models import Branch, OutboxMessage
+from guidematch.services import audit, clock
 from guidematch.services.errors import DomainError
 from guidematch.vocabulary import OutboxStatus
 
@@ -90,7 +90,7 @@ def mail_configured() -> bool:
 
 
 def count_due(now: datetime | None = None) -> int:
-    now = now or now_utc()
+    now = now or clock.now()
     return db.session.scalar(
         select(func.count()).select_from(OutboxMessage)
         .where(OutboxMessage.status.in_(DUE_STATUSES), OutboxMessage.next_attempt_at <= now)) or 0
@@ -143,7 +143,7 @@ def deliver(limit: int | None = None, now: datetime | None = None) -> DeliveryRe
         return report
     try:
         while limit is None or report.sent + report.retrying + report.failed < limit:
-            message = claim_next(now or now_utc())
+            message = claim_next(now or clock.now())
             if message is None:
                 break
             if not _send_one(connection, message, report, now):
@@ -199,7 +199,7 @@ def _send_one(connection: Connection, message: OutboxMessage, report: DeliveryRe
         return False
     with unit_of_work.transaction():
         message.status = OutboxStatus.SENT
-        message.sent_at = now_utc()
+        message.sent_at = clock.now()
         message.last_error = ""
     report.sent += 1
     report.sent_ids.append(message.id)
@@ -215,7 +215,7 @@ def _reschedule(message: OutboxMessage, exc: Exception, report: DeliveryReport,
             report.failed += 1
         else:
             message.status = OutboxStatus.QUEUED
-            message.next_attempt_at = (now or now_utc()) + retry_delay(message.attempts)
+            message.next_attempt_at = (now or clock.now()) + retry_delay(message.attempts)
             report.retrying += 1
     log.warning("Outbox message %s not sent (attempt %s): %s", message.id, message.attempts,
                 message.last_error)
@@ -257,6 +257,6 @@ def retry(message: OutboxMessage) -> None:
     if message.status in (OutboxStatus.SENT, OutboxStatus.SENDING):
         raise DomainError(_("This message is sent or being sent; it cannot be retried."))
     message.status = OutboxStatus.QUEUED
-    message.next_attempt_at = now_utc()
+    message.next_attempt_at = clock.now()
     audit.record("outbox_retry", message, attempts=message.attempts)
     db.session.flush()
