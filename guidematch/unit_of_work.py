@@ -7,8 +7,10 @@ with an error (4xx, 5xx). A view that shows a `DomainError` to the person
 at once, so the page it renders shows what is really stored, and nothing written
 later in that request is committed either. A whole-request rollback rather than
 a savepoint around each service call, because the failed attempt is the only
-thing such a request writes, and because SQLite (pysqlite) commits an outermost
-SAVEPOINT on release, so only a real rollback is atomic on both databases.
+thing such a request writes, and because on SQLite (pysqlite) a SAVEPOINT opened
+before any write is the outermost one, which its release commits at once: only a
+real rollback is atomic on both databases. The one refusal that is stored is the
+login form's (auth/views.py shows it without discarding): the failed-attempt count.
 
 Savepoints (`savepoint`) are for races: a twin request that won a unique
 constraint, a row another coordinator changed. The loser's try is undone and the
@@ -26,12 +28,12 @@ from functools import wraps
 from typing import Any
 
 import click
-from flask import Flask, Response, g, has_request_context
+from flask import Flask, Response, has_request_context, request
 from flask.cli import with_appcontext
 
 from guidematch.extensions import db
 
-_DISCARDED = "_unit_of_work_discarded"
+_DISCARDED = "guidematch.unit_of_work.discarded"  # a key of the request's WSGI environ
 _WRAPPED = "_unit_of_work_command"
 
 
@@ -42,7 +44,7 @@ def register(app: Flask) -> None:
 
 
 def _finish(response: Response) -> Response:
-    if response.status_code >= 400 or g.get(_DISCARDED):
+    if response.status_code >= 400 or request.environ.get(_DISCARDED):
         db.session.rollback()
     else:
         db.session.commit()  # a failing commit raises here and becomes a 500 page
@@ -59,8 +61,8 @@ def _tear_down(error: BaseException | None) -> None:
 def discard() -> None:
     """Undo what this request wrote so far, and commit nothing more in it."""
     db.session.rollback()
-    if has_request_context():
-        setattr(g, _DISCARDED, True)
+    if has_request_context():  # on the request, not `g`: it must not outlive this request
+        request.environ[_DISCARDED] = True
 
 
 @contextmanager
