@@ -1,4 +1,4 @@
-"""One clock: "today" is the day in Oslo, whatever zone the server runs in, and only clock.py reads it."""
+"""One clock: "today" is the day in Oslo, whatever the server's zone; only clock.py reads it."""
 from __future__ import annotations
 
 import os
@@ -49,7 +49,8 @@ def test_a_sign_up_at_half_past_midnight_in_oslo_gets_the_oslo_date(client, db, 
         refugee = db.session.scalar(select(Refugee))
         assert refugee.status == RefugeeStatus.WAITING
         assert refugee.waiting_since == date(2026, 3, 16)
-        given_at = db.session.scalar(select(Consent.given_at).where(Consent.refugee_id == refugee.id))
+        given_at = db.session.scalar(
+            select(Consent.given_at).where(Consent.refugee_id == refugee.id))
         assert given_at == HALF_PAST_MIDNIGHT_IN_OSLO  # moments are stored in UTC
 
         auth.login()

@@ -1,4 +1,4 @@
-"""One unit of work: a request or a command is stored whole when it succeeds, and not at all when it fails."""
+"""One unit of work: a request or command is stored whole when it succeeds, not at all when it fails."""
 from __future__ import annotations
 
 import re

@@ -127,7 +127,8 @@ def deliver(limit: int | None = None, now: datetime | None = None) -> DeliveryRe
         report.waiting = count_waiting()
         report.error = "MAIL_SERVER is not set: messages wait in the outbox."
         return report
-    with unit_of_work.transaction():  # also ends what the caller had open: nothing held while connecting
+    # Also ends what the caller had open: no transaction is held while connecting.
+    with unit_of_work.transaction():
         due = count_due(now)
         if not due:
             report.waiting = count_waiting()
