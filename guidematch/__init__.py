@@ -26,6 +26,7 @@ def create_app(config_overrides: Mapping[str, Any] | None = None) -> Flask:
         app.config.from_mapping(config_overrides)
     register_logging(app)
     register_extensions(app)
+    register_unit_of_work(app)
     register_blueprints(app)
     register_commands(app)
     return app
@@ -65,6 +66,12 @@ def register_extensions(app: Flask) -> None:
                                 x_proto=app.config["PROXY_COUNT"], x_host=app.config["PROXY_COUNT"])
     errors.register(app)
     app.jinja_env.globals.update(get_locale=get_locale, text_direction=i18n.text_direction)
+
+
+def register_unit_of_work(app: Flask) -> None:
+    from guidematch import unit_of_work
+
+    unit_of_work.register(app)
 
 
 def register_blueprints(app: Flask) -> None:

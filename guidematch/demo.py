@@ -20,7 +20,7 @@ from guidematch.models import (
     Refugee, User,
 )
 from guidematch import matching as core
-from guidematch.services import matching, proposals
+from guidematch.services import clock, matching, proposals
 from guidematch.services.people import record_from_person
 
 LOCAL = ZoneInfo("Europe/Oslo")
@@ -315,7 +315,7 @@ def load(seed: int = 1, today: date | None = None, *, slug: str = "tromso", name
          coordinator_email: str = COORDINATOR_EMAIL, password: str | None = None) -> DemoResult:
     """Add the demo branch, its coordinator, people, pairings and follow-up to the session (flushes)."""
     rng = random.Random(seed)
-    today = today or date.today()
+    today = today or clock.today()
     password = password or secrets.token_urlsafe(12)
     branch = Branch(slug=slug, name=name, districts=list(DISTRICTS), contact_email=f"{slug}@example.org")
     coordinator = User(email=coordinator_email, name="Demo Koordinator", role=v.Role.COORDINATOR,

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from guidematch.extensions import db
+from guidematch import unit_of_work
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +62,7 @@ def register(app: Flask) -> None:
     def unexpected_error(error: Exception):
         if isinstance(error, HTTPException):
             return http_error(error)
-        db.session.rollback()
+        unit_of_work.discard()  # the error page must not read (or commit) a half-done attempt
         # Log the error type and path only: request data may hold refugees' details.
         log.exception("Unhandled error on %s %s", request.method, request.path)
         if app.testing:  # let tests see the real error

@@ -150,9 +150,15 @@ def _birth_year(raw: str) -> int:
     if not re.fullmatch(r"\d{4}", raw):
         raise ValueError("must be a 4-digit year")
     year = int(raw)
-    if not 1900 <= year <= date.today().year:
+    if year < 1900:
         raise ValueError("is not a plausible birth year")
     return year
+
+
+def check_birth_year(year: int, today: date) -> None:
+    """Refuse a birth year after `today` (the parsers have no clock: callers pass the day)."""
+    if year > today.year:
+        raise ValueError("is not a plausible birth year")
 
 
 def _float_in(lo: float, hi: float):
@@ -211,8 +217,9 @@ PARSERS = {
 }
 
 
-def read_profiles(stream: IO[str], kind: Kind, filename: str = "<upload>") -> list[ProfileRecord]:
-    """Parse a whole file into records, or raise CsvError at the first bad cell."""
+def read_profiles(stream: IO[str], kind: Kind, filename: str = "<upload>", *,
+                  today: date) -> list[ProfileRecord]:
+    """Parse a whole file into records (ages as of `today`), or raise CsvError at the first bad cell."""
     reader = csv.reader(stream)
     try:
         header = [name.strip().lstrip("\ufeff") for name in next(reader)]
@@ -240,7 +247,7 @@ def read_profiles(stream: IO[str], kind: Kind, filename: str = "<upload>") -> li
             if len(row) != len(header):
                 raise CsvError(filename, line, "", ",".join(row)[:60],
                                f"has {len(row)} cells where the header has {len(header)}")
-            record = _record(dict(zip(header, row)), header, kind, filename, line)
+            record = _record(dict(zip(header, row)), header, kind, filename, line, today)
             if record.id in seen:
                 raise CsvError(filename, line, _col(header, "id"), record.id,
                                f"duplicate id (first on line {seen[record.id]})")
@@ -258,7 +265,7 @@ def _col(header: list[str], name: str) -> str:
 
 
 def _record(cells: dict[str, str], header: list[str], kind: Kind, filename: str,
-            line: int) -> ProfileRecord:
+            line: int, today: date) -> ProfileRecord:
     values: dict[str, object] = {}
     for name, raw in cells.items():
         raw = raw.strip()
@@ -268,20 +275,22 @@ def _record(cells: dict[str, str], header: list[str], kind: Kind, filename: str,
             continue
         try:
             values[name] = PARSERS[name](raw)
+            if name == "birth_year":
+                check_birth_year(values[name], today)  # type: ignore[arg-type]
         except ValueError as exc:
             raise CsvError(filename, line, _col(header, name), raw, str(exc)) from None
     if kind == "guide" and "birth_year" in values:
-        if date.today().year - int(values["birth_year"]) < MIN_GUIDE_AGE:  # type: ignore[arg-type]
+        if today.year - int(values["birth_year"]) < MIN_GUIDE_AGE:  # type: ignore[arg-type]
             raise CsvError(filename, line, _col(header, "birth_year"), cells["birth_year"],
                            f"a guide must be at least {MIN_GUIDE_AGE}")
     return ProfileRecord(kind=kind, line=line, **values)  # type: ignore[arg-type]
 
 
-def read_profiles_file(path: str, kind: Kind) -> list[ProfileRecord]:
+def read_profiles_file(path: str, kind: Kind, *, today: date) -> list[ProfileRecord]:
     """Read a CSV file from disk (UTF-8, with or without a byte-order mark)."""
     try:
         with open(path, newline="", encoding="utf-8-sig") as stream:
-            return read_profiles(stream, kind, filename=path)
+            return read_profiles(stream, kind, filename=path, today=today)
     except UnicodeDecodeError as exc:
         raise CsvError(path, 0, "", "", f"is not UTF-8 text ({exc.reason})") from None
     except OSError as exc:

@@ -234,9 +234,8 @@ def risks(weeks: list[Week], start: date, today: date, last_log: date | None,
 # ---------------------------------------------------------------- meetings and clocks
 
 
-def today_in(tz_name: str, now: datetime | None = None) -> date:
-    """Return the calendar day it is now in the time zone `tz_name`."""
-    now = now or datetime.now(timezone.utc)
+def today_in(tz_name: str, now: datetime) -> date:
+    """Return the calendar day the moment `now` falls on in the time zone `tz_name`."""
     return now.astimezone(ZoneInfo(tz_name)).date()
 
 

@@ -44,7 +44,6 @@ def index():
         except DomainError as error:
             show_error(form, error)
         else:
-            db.session.commit()
             flash(_("Branch %(name)s created.", name=branch.name), "success")
             return redirect(url_for("admin.index"))
     all_branches = db.session.scalars(select(Branch).order_by(Branch.name)).all()
@@ -67,7 +66,6 @@ def new_user():
             show_error(form, error)
         else:
             audit.record("user_created", user, branch_id=user.branch_id, role=user.role.value)
-            db.session.commit()
             flash(_("User %(email)s created.", email=user.email), "success")
             return redirect(url_for("admin.index"))
     return render_template("admin/user_form.html", form=form)
@@ -107,7 +105,6 @@ def settings():
         except DomainError as error:
             show_error(form, error)
         else:
-            db.session.commit()
             flash(_("Settings saved.") if changed else _("Nothing was changed."), "success")
             return redirect(url_for("admin.settings"))
     weight_fields = [getattr(form, f"weight_{key}") for key in WEIGHT_LABELS]

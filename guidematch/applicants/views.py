@@ -58,10 +58,8 @@ def approve(guide_id: int):
         try:
             applicants.approve_guide(guide, credentials)
         except DomainError as error:
-            db.session.rollback()
             show_error(form, error)
         else:
-            db.session.commit()
             flash(_("%(name)s is approved and can now be matched.", name=guide.full_name), "success")
             return redirect(url_for("applicants.index"))
     return _review(guide, approve=form)
@@ -77,10 +75,8 @@ def reject(guide_id: int):
         try:
             applicants.reject_guide(guide, form.reason.data)
         except DomainError as error:
-            db.session.rollback()
             show_error(form, error)
         else:
-            db.session.commit()
             flash(_("%(name)s is rejected.", name=guide.full_name), "info")
             return redirect(url_for("applicants.index"))
     return _review(guide, reject=form)

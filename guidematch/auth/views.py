@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from guidematch.auth.forms import LoginForm
-from guidematch.extensions import db, limiter
+from guidematch.extensions import limiter
 from guidematch.scoping import public
 from guidematch.services import accounts, audit
 from guidematch.services.errors import DomainError
@@ -35,13 +35,13 @@ def login():
         try:
             user = accounts.authenticate(form.email.data, form.password.data)
         except DomainError as error:
-            db.session.commit()  # keep the failed-attempt count
+            # Not show_error, which undoes the attempt: the failed-attempt count that makes
+            # the next try wait must be stored, and this page (a 200) commits it.
             form.password.errors.append(error.message)
         else:
             session.pop("branch_id", None)
             login_user(user)
             audit.record("login", user, branch_id=user.branch_id)
-            db.session.commit()
             return redirect(_safe_next(request.args.get("next")))
     return render_template("auth/login.html", form=form)
 

@@ -13,14 +13,10 @@ def register(app: Flask) -> None:
     from guidematch.cli.outbox import outbox_cli
     from guidematch.cli.people import export_profiles_command, import_profiles_command
     from guidematch.cli.reminders import reminders
+    from guidematch.unit_of_work import wrap_commands
 
-    app.cli.add_command(create_branch_command)
-    app.cli.add_command(create_user_command)
-    app.cli.add_command(set_password_command)
-    app.cli.add_command(import_profiles_command)
-    app.cli.add_command(export_profiles_command)
-    app.cli.add_command(demo_data_command)
-    app.cli.add_command(outbox_cli)
-    app.cli.add_command(reminders)
-    app.cli.add_command(match_cli)
-    app.cli.add_command(data_cli)
+    # Each command is one unit of work: committed once when it succeeds, rolled back on error.
+    for command in (create_branch_command, create_user_command, set_password_command,
+                    import_profiles_command, export_profiles_command, demo_data_command,
+                    outbox_cli, reminders, match_cli, data_cli):
+        app.cli.add_command(wrap_commands(command))

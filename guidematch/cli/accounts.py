@@ -22,7 +22,6 @@ def create_branch_command(slug: str, name: str) -> None:
         branches.create_branch(slug, name)
     except DomainError as error:
         raise click.ClickException(error.message) from None
-    db.session.commit()
     click.echo(f"Created branch {slug} ({name}).")
 
 
@@ -48,7 +47,6 @@ def create_user_command(email: str, name: str, role: str, branch_slug: str | Non
     except DomainError as error:
         raise click.ClickException(error.message) from None
     audit.record("user_created", user, branch_id=user.branch_id, actor="cli", role=role)
-    db.session.commit()
     click.echo(f"Created {role} {user.email}" + (f" of branch {branch.slug}." if branch else "."))
 
 
@@ -63,5 +61,4 @@ def set_password_command(email: str, password: str) -> None:
     except DomainError as error:
         raise click.ClickException(error.message) from None
     audit.record("password_reset", user, branch_id=user.branch_id, actor="cli")
-    db.session.commit()
     click.echo(f"New password set for {user.email}.")

@@ -6,7 +6,6 @@ from datetime import date
 import click
 from flask.cli import AppGroup
 
-from guidematch.extensions import db
 from guidematch.services import clock, privacy
 
 data_cli = AppGroup("data", help="Keep no more personal data than the programme needs.")
@@ -19,6 +18,5 @@ def purge_command(today) -> None:
     """Delete unconfirmed sign-ups after 30 days; anonymise people after their branch's retention."""
     day: date = today.date() if today else clock.today()
     report = privacy.purge(clock.now(), day)
-    db.session.commit()
     click.echo(f"Deleted {report.deleted_unconfirmed} unconfirmed sign-ups; "
                f"anonymised {report.anonymised} people whose pairings ended before the retention period.")

@@ -26,7 +26,6 @@ def demo_data_command(if_empty: bool, seed: int) -> None:
         raise click.ClickException(message + " Use an empty database.")
     result = demo.load(seed=seed)
     audit.record("demo_data_loaded", result.branch, actor="cli", seed=seed)
-    db.session.commit()
     base = current_app.config.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000").rstrip("/")
     click.echo(f"Demo data loaded: {result.branch.name} with {result.guides} guides, "
                f"{result.refugees} refugees and {result.pairings} pairings.")

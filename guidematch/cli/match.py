@@ -24,6 +24,7 @@ from guidematch.matching import (
     solve,
 )
 from guidematch.profile_csv import CsvError, ProfileRecord, iter_pairs, read_profiles_file
+from guidematch.services import clock
 
 match_cli = AppGroup("match", help="Propose guide-refugee pairs, or list pair scores, from CSV.")
 
@@ -45,10 +46,10 @@ def _fail(error: CsvError | str) -> InputError:
     return InputError(str(error))
 
 
-def _read_profiles(guides_path: str,
-                   refugees_path: str) -> tuple[list[ProfileRecord], list[ProfileRecord]]:
-    guides = read_profiles_file(guides_path, "guide")
-    refugees = read_profiles_file(refugees_path, "refugee")
+def _read_profiles(guides_path: str, refugees_path: str,
+                   today: date) -> tuple[list[ProfileRecord], list[ProfileRecord]]:
+    guides = read_profiles_file(guides_path, "guide", today=today)
+    refugees = read_profiles_file(refugees_path, "refugee", today=today)
     # A file may leave out the branch only when no row in either file names one.
     named = [(path, r) for path, rows in ((guides_path, guides), (refugees_path, refugees))
              for r in rows if r.branch]
@@ -114,7 +115,7 @@ def _line_of(text: str, key: str) -> int:
 
 def _today(value: str | None) -> date:
     if not value:
-        return date.today()
+        return clock.today()
     try:
         return date.fromisoformat(value)
     except ValueError:
@@ -159,7 +160,7 @@ def _load(guides: str, refugees: str, locked: str | None, excluded: str | None,
           weights: str | None, today: str | None, min_score: str) -> Inputs:
     day, minimum = _today(today), _min_score(min_score)
     try:
-        guide_rows, refugee_rows = _read_profiles(guides, refugees)
+        guide_rows, refugee_rows = _read_profiles(guides, refugees, day)
         weight_values, weights_text = _read_weights(weights)
         return Inputs(guide_rows, refugee_rows, _read_pairs(locked), _read_pairs(excluded),
                       weight_values, weights, weights_text, day, minimum)
@@ -201,7 +202,8 @@ def _common_options(command: Callable) -> Callable:
         click.option("--weights", "weights_path", metavar="W.json",
                      help='Weights of the score parts, e.g. {"waiting": 4}.'),
         click.option("--today", "today", metavar="YYYY-MM-DD",
-                     help="Reference day for waiting times and ages (default: today)."),
+                     help="Reference day for waiting times and ages "
+                          "(default: today in the programme's time zone)."),
     ]
     for option in reversed(options):
         command = option(command)

@@ -33,15 +33,11 @@ def import_profiles_command(kind: str, file: str, branch_slug: str) -> None:
             text = stream.read()
         result = people_csv.import_csv_text(branch, KINDS[kind], text, filename=file, actor="cli")
     except UnicodeDecodeError as exc:
-        db.session.rollback()
         raise click.ClickException(f"{file}, line 0: is not UTF-8 text ({exc.reason})") from None
     except OSError as exc:
-        db.session.rollback()
         raise click.ClickException(f"{file}, line 0: cannot be read ({exc.strerror})") from None
     except CsvError as error:
-        db.session.rollback()
         raise click.ClickException(str(error).replace("\n", " ")) from None
-    db.session.commit()
     click.echo(f"Imported {result.total} {kind} into {branch.slug}: {result.created} new, "
                f"{result.updated} updated, {result.unchanged} unchanged.")
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 import click
 from flask.cli import AppGroup
 
-from guidematch.extensions import db
 from guidematch.services import clock
 from guidematch.services.reminders import send_due
 
@@ -26,7 +25,6 @@ def send_command(today):
     """Send what is due today; running it again the same day sends nothing twice."""
     day = today.date() if today else clock.today()
     summary = send_due(day)
-    db.session.commit()
     click.echo(f"reminders for {day.isoformat()}:")
     for key, count in summary.as_dict().items():
         click.echo(f"  {LABELS[key]}: {count}")

@@ -54,7 +54,6 @@ def healthz():
     try:
         db.session.execute(text("SELECT 1"))
     except Exception:  # any database failure means unhealthy; details stay in the log
-        db.session.rollback()
         return jsonify(status="error", database="unreachable"), 503
     return jsonify(status="ok", database="ok")
 
@@ -93,7 +92,6 @@ def set_language():
     session["locale"] = locale
     if current_user.is_authenticated and locale in ("nb", "en"):
         current_user.locale = locale
-        db.session.commit()
     target = request.form.get("next", "")
     return redirect(target if target.startswith("/") and not target.startswith("//") else url_for("core.dashboard"))
 

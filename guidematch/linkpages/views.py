@@ -15,8 +15,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from guidematch import links, programme
-from guidematch.extensions import db
-from guidematch.form_errors import show_error
+from guidematch.form_errors import refuse, show_error
 from guidematch.linkpages.forms import AcceptForm, EvaluationForm, QuickAnswerForm, WeekForm
 from guidematch.scoping import public
 from guidematch.services import clock, evaluations, meetings, person_links
@@ -68,10 +67,8 @@ def agreement(token: str):
             try:
                 pairing_service.accept_agreement(pairing, link.side)
             except DomainError as refused:
-                db.session.rollback()
-                error = refused.message
+                error = refuse(refused)
             else:
-                db.session.commit()
                 return redirect(url_for("links.agreement", token=token))
         accepted_at = pairing.guide_accepted_at if link.side == "guide" else pairing.refugee_accepted_at
         intro, commitments = pairing_service.agreement_content(pairing.branch)
@@ -108,10 +105,8 @@ def weekly_log(token: str):
             try:
                 _log, previous = meetings.answer_week(link.pairing, link.week, form.minutes.data)
             except DomainError as refused:
-                db.session.rollback()
-                error = refused.message
+                error = refuse(refused)
             else:
-                db.session.commit()
                 flash(_("Thank you! Your answer is saved.") if previous is None
                       else _("Thank you! Your answer is corrected."), "success")
                 return redirect(url_for("links.weekly_log", token=token))
@@ -138,10 +133,8 @@ def weekly_log_form(token: str):
                 meetings.answer_week(link.pairing, link.week, form.minutes.data, met_on=form.met_on.data,
                                      activities=form.activities.data, note=form.note.data or "")
             except DomainError as refused:
-                db.session.rollback()
                 show_error(form, refused, "met_on")
             else:
-                db.session.commit()
                 flash(_("Thank you! Your answer is saved."), "success")
                 return redirect(url_for("links.weekly_log", token=token))
         return render("links/weekly_log_form.html", form=form, link=link, token=token, **_week_context(link))
@@ -169,10 +162,8 @@ def evaluation(token: str):
                     form.works_well.data or "", form.could_improve.data or "",
                     {"yes": True, "no": False}.get(form.wants_to_continue.data))
             except DomainError as refused:
-                db.session.rollback()
                 show_error(form, refused, "satisfaction")
             else:
-                db.session.commit()
                 flash(_("Thank you for your answers!"), "success")
                 return redirect(url_for("links.evaluation", token=token))
         return render("links/evaluation.html", form=form, link=link, answered=answered,

@@ -42,7 +42,7 @@ def check_min_score(min_score: float) -> float:
 
 def score_matrix(guides: ProfileSet | Iterable[ProfileRecord],
                  refugees: ProfileSet | Iterable[ProfileRecord],
-                 weights: Mapping[str, float] | None = None, today: date | None = None, *,
+                 weights: Mapping[str, float] | None, today: date, *,
                  excluded: Iterable[tuple[str, str]] = (), min_score: float = 0.0) -> ScoreMatrix:
     """Return every guide-refugee pair's score and Forbidden code (guides as rows)."""
     gs, rs = as_profile_set(guides, "guide"), as_profile_set(refugees, "refugee")

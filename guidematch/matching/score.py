@@ -127,11 +127,12 @@ class Scorer:
     refugees: ProfileSet | None
 
     def __init__(self, guides: ProfileSet, refugees: ProfileSet,
-                 weights: Mapping[str, float] | None = None, today: date | None = None):
+                 weights: Mapping[str, float] | None, today: date):
+        # `today` is required: the core never reads the clock (the caller's time zone decides)
         self.guides, self.refugees = guides, refugees
         self.weights = check_weights(weights)
         self.c = coefficients(self.weights)
-        self.today = today or date.today()
+        self.today = today
         g_lang, r_lang = _language_bits(guides, refugees)
         r_occ, g_occ = _codes(refugees.occupation, guides.occupation)
         r_dist, g_dist = _codes(refugees.district, guides.district)

@@ -81,7 +81,7 @@ def solve(guides: ProfileSet | Iterable[ProfileRecord],
           refugees: ProfileSet | Iterable[ProfileRecord], *,
           weights: Mapping[str, float] | None = None, locked: Iterable[tuple[str, str]] = (),
           excluded: Iterable[tuple[str, str]] = (), min_score: float = 0.0,
-          today: date | None = None, split: bool = True) -> MatchResult:
+          today: date, split: bool = True) -> MatchResult:
     """Propose pairs: as many refugees as the hard rules allow, then the best total score.
 
     `locked` and `excluded` are (guide_id, refugee_id) pairs; pairs scoring under

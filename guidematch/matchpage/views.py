@@ -9,7 +9,8 @@ from flask_login import current_user, login_required
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
-from guidematch.extensions import db
+from guidematch import unit_of_work
+from guidematch.form_errors import flash_error, refuse
 from guidematch.matching import render_reason
 from guidematch.matchpage import cards
 from guidematch.matchpage.forms import ALL, CHOSEN, MAX_WEIGHT, CreatePairForm, PairForm, RunForm
@@ -105,10 +106,8 @@ def run():
             refugee_ids=form.refugee_ids.data if form.refugee_scope.data == CHOSEN else None,
             guide_ids=form.guide_ids.data if form.guide_scope.data == CHOSEN else None)
     except DomainError as error:
-        db.session.rollback()
-        form.form_errors.append(error.message)
+        form.form_errors.append(refuse(error))
         return _page(form, 422)
-    db.session.commit()
     session[WEIGHTS_KEY] = {"branch": branch.id, "weights": form.weights()}
     flash(_summary(summary), "success")
     for message in summary.dropped:
@@ -129,20 +128,18 @@ def _summary(summary: matching.RunSummary) -> str:
 
 
 def _act(pairing_id: int, step):
-    """Run one step on a proposal of this branch (it returns what to tell); commit and flash,
-    or roll back and say why not."""
+    """Run one step on a proposal of this branch (it returns what to tell) and flash it,
+    or undo it and say why not."""
     pairing = get_in_branch_or_404(Pairing, pairing_id)
     if not ActionForm().validate_on_submit():
         abort(400)
     try:
-        message = step(pairing)
-        db.session.commit()
+        with unit_of_work.savepoint():  # flushed here, so a lost race shows up now
+            message = step(pairing)
     except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
+        flash_error(error)
     except (IntegrityError, StaleDataError):  # a race another coordinator won (a run replaced it)
-        db.session.rollback()
-        flash(str(RACE), "error")
+        flash_error(str(RACE))
     else:
         flash(message, "success")
     return redirect(url_for("matching.index"))  # the top: the message, then the proposals
@@ -241,12 +238,11 @@ def create_pair():
         abort(400)
     guide, refugee = get_in_branch_or_404(Guide, ids[0]), get_in_branch_or_404(Refugee, ids[1])
     try:
-        made = proposals.manual_pair(guide, refugee, weights=_weights(current_branch()),
-                                    created_by_id=current_user.id)
-        db.session.commit()
+        with unit_of_work.savepoint():  # flushed here, so a lost race shows up now
+            made = proposals.manual_pair(guide, refugee, weights=_weights(current_branch()),
+                                        created_by_id=current_user.id)
     except (DomainError, IntegrityError, StaleDataError) as error:
-        db.session.rollback()
-        flash(error.message if isinstance(error, DomainError) else str(RACE), "error")
+        flash_error(error if isinstance(error, DomainError) else str(RACE))
         return redirect(url_for("matching.pair", guide_id=guide.id, refugee_id=refugee.id))
     flash(_("%(guide)s and %(refugee)s are proposed as a pair, locked. Accept the proposal to send "
             "them the agreement.", guide=guide.first_name, refugee=refugee.first_name), "success")
@@ -266,10 +262,8 @@ def allow_again(guide_id: int, refugee_id: int):
         abort(400)
     try:
         proposals.allow_again(guide, refugee)
-        db.session.commit()
     except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
+        flash_error(error)
     else:
         flash(_("%(guide)s and %(refugee)s may be proposed together again.", guide=guide.first_name,
                 refugee=refugee.first_name), "success")

@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_login import login_required
 
 from guidematch.extensions import db
-from guidematch.form_errors import show_error
+from guidematch.form_errors import flash_error, show_error
 from guidematch.meetings.forms import OneMeetingForm, SeriesForm
 from guidematch.models import GroupMeeting
 from guidematch.pairings.forms import ActionForm
@@ -47,10 +47,8 @@ def schedule_one():
                 current_branch(), form.title.data, form.day.data, form.at.data, form.duration.data,
                 form.location.data or "", form.description.data or "")
         except DomainError as error:
-            db.session.rollback()
             show_error(form, error, "day")
         else:
-            db.session.commit()
             flash(_("The meeting is scheduled. Invitations go out %(days)s days before.", days=21), "success")
             return redirect(url_for("meetings.attendance", meeting_id=meeting.id))
     return _render_index(one=form, status=422)
@@ -68,10 +66,8 @@ def schedule_series():
                 form.nth.data, form.at.data, form.duration.data, form.location.data or "",
                 form.description.data or "")
         except DomainError as error:
-            db.session.rollback()
             show_error(form, error, "first_month")
         else:
-            db.session.commit()
             flash(_("%(count)s meetings are scheduled.", count=len(meetings)), "success")
             return redirect(url_for("meetings.index"))
     return _render_index(series=form, status=422)
@@ -92,7 +88,6 @@ def attendance(meeting_id: int):
             if side in {r.value for r in Respondent} and person_id.isdigit():
                 present.add((Respondent(side), int(person_id)))
         group_meetings.record_attendance(meeting, present & listed, listed)
-        db.session.commit()
         flash(_("Attendance is saved."), "success")
         return redirect(url_for("meetings.attendance", meeting_id=meeting.id))
     return render_template("meetings/attendance.html", meeting=meeting, rows=rows, form=form,
@@ -107,7 +102,6 @@ def invite(meeting_id: int):
     if not ActionForm().validate_on_submit():
         abort(400)
     sent = group_meetings.send_invitations(meeting)
-    db.session.commit()
     flash(_("%(count)s invitations are on their way.", count=sent), "success")
     return redirect(url_for("meetings.attendance", meeting_id=meeting.id))
 
@@ -122,9 +116,7 @@ def delete(meeting_id: int):
     try:
         group_meetings.cancel(meeting)
     except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
+        flash_error(error)
         return redirect(url_for("meetings.attendance", meeting_id=meeting.id))
-    db.session.commit()
     flash(_("The meeting is removed."), "success")
     return redirect(url_for("meetings.index"))

@@ -1,5 +1,5 @@
 """The data model, one module per aggregate; import from here."""
-from guidematch.models.base import Model, now_utc
+from guidematch.models.base import Model
 from guidematch.models.branch import Branch
 from guidematch.models.outbox import OutboxMessage
 from guidematch.models.pairing import MatchExclusion, Pairing
@@ -11,5 +11,5 @@ from guidematch.models.user import User
 __all__ = [
     "Attendance", "AuditEvent", "Branch", "Consent", "Evaluation", "GroupMeeting", "Guide",
     "GuideTag", "MatchExclusion", "MeetingLog", "Model", "OutboxMessage", "Pairing", "Pause",
-    "Refugee", "RefugeeTag", "TagKind", "User", "now_utc",
+    "Refugee", "RefugeeTag", "TagKind", "User",
 ]

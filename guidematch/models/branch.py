@@ -8,7 +8,8 @@ from sqlalchemy import JSON, CheckConstraint, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from guidematch import vocabulary as v
-from guidematch.models.base import Model, UTCDateTime, now_utc
+from guidematch.models.base import Model, UTCDateTime
+from guidematch.services import clock
 
 DEFAULT_AGREEMENT_TEXT = """\
 As guide and refugee in the refugee guide programme we agree to:
@@ -51,7 +52,7 @@ class Branch(Model):
     agreement_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     # The secret part of the referral link given to the municipality's refugee service.
     referral_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_referral_token)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
     def weights(self) -> dict[str, float]:
         """Return the matching weights, defaults filled in for parts never set."""

@@ -10,9 +10,10 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from guidematch import vocabulary as v
-from guidematch.models.base import Model, UTCDateTime, enum_type, now_utc
+from guidematch.models.base import Model, UTCDateTime, enum_type
 from guidematch.models.branch import Branch
 from guidematch.models.people import Guide, Refugee
+from guidematch.services import clock
 
 _BINDING = "status IN ('awaiting_agreement', 'active')"
 
@@ -48,7 +49,7 @@ class Pairing(Model):
     # rendered in the reader's language when shown.
     reasons: Mapped[list[dict]] = mapped_column(JSON, default=list)
     locked: Mapped[bool] = mapped_column(default=False, server_default="0")
-    proposed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    proposed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     agreement_version: Mapped[int | None] = mapped_column(SmallInteger)
     guide_accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -86,7 +87,7 @@ class MatchExclusion(Model):
     refugee_id: Mapped[int] = mapped_column(ForeignKey("refugees.id", ondelete="CASCADE"), index=True)
     reason: Mapped[str] = mapped_column(String(200), default="", server_default="")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
     guide: Mapped[Guide] = relationship()
     refugee: Mapped[Refugee] = relationship()

@@ -18,8 +18,9 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from guidematch import vocabulary as v
-from guidematch.models.base import Model, UTCDateTime, enum_type, now_utc
+from guidematch.models.base import Model, UTCDateTime, enum_type
 from guidematch.models.branch import Branch
+from guidematch.services import clock
 
 
 class TagKind(StrEnum):
@@ -113,8 +114,8 @@ class Profile:
     coordinator_notes: Mapped[str] = mapped_column(Text, default="", server_default="")
     email_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, onupdate=now_utc)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now, onupdate=clock.now)
 
     languages = TagList(TagKind.LANGUAGE)
     interests = TagList(TagKind.INTEREST)

@@ -6,7 +6,8 @@ from datetime import datetime
 from sqlalchemy import JSON, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from guidematch.models.base import Model, UTCDateTime, enum_type, now_utc
+from guidematch.models.base import Model, UTCDateTime, enum_type
+from guidematch.services import clock
 from guidematch.vocabulary import ConsentKind
 
 
@@ -22,7 +23,7 @@ class Consent(Model):
     pairing_id: Mapped[int | None] = mapped_column(ForeignKey("pairings.id", ondelete="CASCADE"), index=True)
     kind: Mapped[ConsentKind] = mapped_column(enum_type(ConsentKind))
     text_version: Mapped[str] = mapped_column(String(40))
-    given_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    given_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
 
 class AuditEvent(Model):
@@ -41,4 +42,4 @@ class AuditEvent(Model):
     object_type: Mapped[str] = mapped_column(String(40), default="", server_default="")
     object_id: Mapped[int | None]
     details: Mapped[dict] = mapped_column(JSON, default=dict)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now, index=True)

@@ -10,9 +10,10 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from guidematch import vocabulary as v
-from guidematch.models.base import Model, UTCDateTime, enum_type, now_utc
+from guidematch.models.base import Model, UTCDateTime, enum_type
 from guidematch.models.pairing import Pairing
 from guidematch.models.people import Guide, Refugee
+from guidematch.services import clock
 
 
 class MeetingLog(Model):
@@ -34,8 +35,8 @@ class MeetingLog(Model):
     note: Mapped[str] = mapped_column(Text, default="", server_default="")
     quick_week: Mapped[str | None] = mapped_column(String(8))  # "2026-W47" for one-click answers
     logged_by: Mapped[str] = mapped_column(String(16), default="guide")  # guide | coordinator
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, onupdate=now_utc)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now, onupdate=clock.now)
 
     pairing: Mapped[Pairing] = relationship()
 
@@ -52,7 +53,7 @@ class Pause(Model):
     ends_on: Mapped[date] = mapped_column(Date)
     reason: Mapped[v.PauseReason] = mapped_column(enum_type(v.PauseReason))
     note: Mapped[str] = mapped_column(Text, default="", server_default="")
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
     pairing: Mapped[Pairing] = relationship()
 
@@ -72,7 +73,7 @@ class GroupMeeting(Model):
     description: Mapped[str] = mapped_column(Text, default="", server_default="")
     series_id: Mapped[str | None] = mapped_column(String(36), index=True)
     invitations_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
     attendances: Mapped[list[Attendance]] = relationship(
         back_populates="meeting", cascade="all, delete-orphan", passive_deletes=True)

@@ -8,8 +8,9 @@ from sqlalchemy import CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from guidematch.models.base import Model, UTCDateTime, enum_type, now_utc
+from guidematch.models.base import Model, UTCDateTime, enum_type
 from guidematch.models.branch import Branch
+from guidematch.services import clock
 from guidematch.vocabulary import Role
 
 
@@ -29,7 +30,7 @@ class User(UserMixin, Model):
     is_active_account: Mapped[bool] = mapped_column(default=True, server_default="1")
     failed_logins: Mapped[int] = mapped_column(default=0, server_default="0")
     last_failed_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
     branch: Mapped[Branch | None] = relationship()
 

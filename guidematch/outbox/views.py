@@ -7,6 +7,7 @@ from flask_login import login_required
 from sqlalchemy import func
 
 from guidematch.extensions import db
+from guidematch.form_errors import flash_error
 from guidematch.models import OutboxMessage
 from guidematch.scoping import branch_select, get_in_branch_or_404
 from guidematch.services import outbox
@@ -54,9 +55,7 @@ def retry(message_id: int):
     try:
         outbox.retry(message)
     except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
+        flash_error(error)
     else:
-        db.session.commit()
         flash(_("The email will be sent in the next delivery run."), "success")
     return redirect(url_for("outbox.show", message_id=message.id))

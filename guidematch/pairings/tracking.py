@@ -37,10 +37,8 @@ def add_log(pairing_id: int):
         try:
             meetings.add_log(pairing, form.met_on.data, form.minutes.data, form.activities.data, form.note.data or "")
         except DomainError as error:
-            db.session.rollback()
             show_error(form, error, "met_on")
         else:
-            db.session.commit()
             flash(_("The meeting is logged."), "success")
             return _back(pairing, "logs")
     return render_pairing(pairing, log_form=form, status=422)
@@ -55,10 +53,8 @@ def edit_log(pairing_id: int, log_id: int):
         try:
             meetings.update_log(log, form.met_on.data, form.minutes.data, form.activities.data, form.note.data or "")
         except DomainError as error:
-            db.session.rollback()
             show_error(form, error, "met_on")
         else:
-            db.session.commit()
             flash(_("The log is corrected."), "success")
             return _back(pairing, "logs")
     return render_template("pairings/log_edit.html", pairing=pairing, log=log, form=form,
@@ -72,7 +68,6 @@ def delete_log(pairing_id: int, log_id: int):
     if not ActionForm().validate_on_submit():
         abort(400)
     meetings.delete_log(log)
-    db.session.commit()
     flash(_("The log is removed."), "success")
     return _back(pairing, "logs")
 
@@ -87,10 +82,8 @@ def add_pause(pairing_id: int):
             meetings.add_pause(pairing, form.starts_on.data, form.ends_on.data, PauseReason(form.reason.data),
                                form.note.data or "")
         except DomainError as error:
-            db.session.rollback()
             show_error(form, error, "starts_on")
         else:
-            db.session.commit()
             flash(_("The pause is declared."), "success")
             return _back(pairing, "pauses")
     return render_pairing(pairing, pause_form=form, status=422)
@@ -106,7 +99,6 @@ def delete_pause(pairing_id: int, pause_id: int):
     if not ActionForm().validate_on_submit():
         abort(400)
     meetings.delete_pause(pause)
-    db.session.commit()
     flash(_("The pause is removed."), "success")
     return _back(pairing, "pauses")
 

@@ -9,8 +9,9 @@ from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
+from guidematch import unit_of_work
 from guidematch.extensions import db
-from guidematch.form_errors import show_error
+from guidematch.form_errors import flash_error, show_error
 from guidematch.models import Pairing
 from guidematch.pairings import tracking
 from guidematch.pairings.forms import ActionForm, EndForm
@@ -66,19 +67,17 @@ def detail(pairing_id: int):
 
 
 def _act(pairing: Pairing, step, success: str):
-    """Run one state change; commit and flash, or roll back and flash why not."""
+    """Run one state change and flash it, or undo it and flash why not."""
     if not ActionForm().validate_on_submit():
         abort(400)
     try:
-        step()
-        db.session.commit()
+        with unit_of_work.savepoint():  # flushed here, so a lost race shows up now
+            step()
     except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
+        flash_error(error)
     except (IntegrityError, StaleDataError):  # a race another coordinator won (or a matching run
         # replaced the proposal); the service normally turns the first into a DomainError
-        db.session.rollback()
-        flash(_("Someone else changed these pairings at the same time. Please look again."), "error")
+        flash_error(_("Someone else changed these pairings at the same time. Please look again."))
     else:
         flash(success, "success")
     return redirect(url_for("pairings.detail", pairing_id=pairing.id))
@@ -143,10 +142,8 @@ def end(pairing_id: int):
     try:
         service.end_early(pairing, EndReason(form.reason.data), form.note.data or "", form.guide_available.data)
     except DomainError as error:
-        db.session.rollback()
         show_error(form, error, "reason")
         return render_pairing(pairing, end_form=form, status=422)
-    db.session.commit()
     flash(_("The pairing has ended. %(name)s is back on the waiting list, in the same place.",
             name=pairing.refugee.first_name), "success")
     return redirect(url_for("pairings.detail", pairing_id=pairing.id))

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import re
-from datetime import date
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -20,6 +19,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from guidematch import labels
 from guidematch import vocabulary as v
 from guidematch.i18n import LOCALE_NAMES
+from guidematch.services import clock
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -90,7 +90,7 @@ class ProfileForm(FlaskForm):
         self.gender.choices = labels.choices(v.Gender, blank=_l("Choose…"))
 
     def validate_birth_year(self, field) -> None:
-        if field.data is not None and not 1900 <= field.data <= date.today().year:
+        if field.data is not None and not 1900 <= field.data <= clock.today().year:
             raise ValidationError(_l("Give a year between 1900 and this year."))
 
     def validate_other_languages(self, field) -> None:
@@ -172,7 +172,7 @@ class RefugeeForm(ProfileForm):
         self.country_of_origin.choices = labels.country_choices(blank="")
 
     def validate_waiting_since(self, field) -> None:
-        if field.data and field.data > date.today():
+        if field.data and field.data > clock.today():
             raise ValidationError(_l("The date cannot be in the future."))
 
     def profile_values(self) -> dict[str, Any]:

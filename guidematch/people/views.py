@@ -1,7 +1,6 @@
 """The coordinator's guide and refugee pages: lists, details, forms, CSV import and export."""
 from __future__ import annotations
 
-from datetime import date
 
 from flask import (
     Blueprint, Response, current_app, flash, redirect, render_template, request, url_for,
@@ -11,16 +10,16 @@ from flask_login import login_required
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from guidematch import labels
+from guidematch import labels, unit_of_work
 from guidematch import vocabulary as v
 from guidematch.extensions import db
-from guidematch.form_errors import show_error
+from guidematch.form_errors import flash_error, refuse, show_error
 from guidematch.models import Consent, Guide, Refugee
 from guidematch.people import listing
 from guidematch.people.forms import GuideForm, ImportForm, RefugeeForm
 from guidematch.profile_csv import COLUMNS, CsvError
 from guidematch.scoping import current_branch, get_in_branch_or_404
-from guidematch.services import audit, people, people_csv
+from guidematch.services import audit, clock, people, people_csv
 from guidematch.services.errors import DomainError
 
 bp = Blueprint("people", __name__)
@@ -43,7 +42,7 @@ def _list(kind: str):
     return render_template(
         "people/list.html", kind=kind, query=query, page=listing.page_of(query),
         counts=listing.status_counts(query), statuses=list(listing.STATUSES[kind]),
-        languages=listing.languages_in_branch(kind), today=date.today(),
+        languages=listing.languages_in_branch(kind), today=clock.today(),
         endpoint=request.endpoint, interest_choices=labels.choices("interest"),
         gender_choices=labels.choices(v.Gender),
     )
@@ -71,7 +70,7 @@ def _detail(kind: str, person):
     return render_template(f"people/{kind}.html", kind=kind, person=person,
                            pairings=people.person_pairings(person), consents=list(consents),
                            seats=people.binding_count(person) if kind == "guide" else 0,
-                           today=date.today())
+                           today=clock.today())
 
 
 @bp.route("/guides/<int:guide_id>")
@@ -105,25 +104,23 @@ def _form(kind: str, person=None):
 
 
 def _save(kind: str, person, form) -> int | None:
-    """Create or update from the form and commit; return the person's id, or None with errors shown."""
+    """Create or update from the form; return the person's id, or None with errors shown."""
     try:
-        if person is None:
-            saved = people.create_person(current_branch(), kind, form.profile_values())
-            message = _("Saved. %(name)s is added.", name=saved.full_name)
-        else:
-            saved = person
-            people.update_person(person, form.profile_values())
-            message = _("Saved the changes to %(name)s.", name=person.full_name)
+        with unit_of_work.savepoint():  # flushed here, so a twin's unique email shows up now
+            if person is None:
+                saved = people.create_person(current_branch(), kind, form.profile_values())
+                message = _("Saved. %(name)s is added.", name=saved.full_name)
+            else:
+                saved = person
+                people.update_person(person, form.profile_values())
+                message = _("Saved the changes to %(name)s.", name=person.full_name)
         saved_id = saved.id
-        db.session.commit()
     except DomainError as error:
-        db.session.rollback()
         show_error(form, error)
         return None
     except IntegrityError:  # someone saved the same email or reference a moment ago
-        db.session.rollback()
-        flash(_("Not saved: someone else saved the same email or reference just now. "
-                "Please check and save again."), "error")
+        flash_error(_("Not saved: someone else saved the same email or reference just now. "
+                      "Please check and save again."))
         return None
     flash(message, "success")
     return saved_id
@@ -179,10 +176,8 @@ def import_profiles():
             try:
                 result = people_csv.import_csv_text(current_branch(), kind, text, filename=filename)
             except CsvError as error:
-                db.session.rollback()
-                problem = str(error)
+                problem = refuse(str(error))  # all rows or none: undo those already written
             else:
-                db.session.commit()
                 what = _("guides") if kind == "guide" else _("refugees")
                 flash(_("Imported %(n)s %(what)s (%(new)s new, %(updated)s updated).", n=result.total,
                         what=what, new=result.created, updated=result.updated), "success")
@@ -196,8 +191,7 @@ def _export(kind: str) -> Response:
     chosen = listing.filtered_people(query) if query.filtered else None
     text = people_csv.export_csv(branch, kind, chosen)
     audit.record("profiles_exported", None, branch_id=branch.id, kind=kind, filtered=query.filtered)
-    db.session.commit()
-    name = f"{'guides' if kind == 'guide' else 'refugees'}-{branch.slug}-{date.today().isoformat()}.csv"
+    name = f"{'guides' if kind == 'guide' else 'refugees'}-{branch.slug}-{clock.today().isoformat()}.csv"
     # The byte-order mark makes spreadsheet programs read the file as UTF-8 (Ø, Å, عربي).
     return current_app.response_class(
         "\ufeff" + text, mimetype="text/csv",

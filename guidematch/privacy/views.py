@@ -7,7 +7,7 @@ from flask import Blueprint, Response, flash, redirect, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 
-from guidematch.extensions import db
+from guidematch.form_errors import flash_error
 from guidematch.models import Guide, Refugee
 from guidematch.scoping import get_in_branch_or_404
 from guidematch.services import audit, privacy
@@ -18,7 +18,6 @@ bp = Blueprint("privacy", __name__)
 
 def _export(person) -> Response:
     audit.record("person_data_exported", person)
-    db.session.commit()
     body = json.dumps(privacy.export(person), ensure_ascii=False, indent=2)
     filename = f"{'guide' if isinstance(person, Guide) else 'refugee'}-{person.id}.json"
     return Response(body, mimetype="application/json",
@@ -30,9 +29,8 @@ def _erase(person, list_endpoint: str, detail_endpoint: str, **ids):
     try:
         outcome = privacy.erase(person)
     except DomainError as error:
-        flash(error.message, "error")
+        flash_error(error)
         return redirect(url_for(detail_endpoint, **ids))
-    db.session.commit()
     flash(_("The person's data is erased.") if outcome == "deleted"
           else _("The person's data is anonymised; their ended pairing stays in the statistics."), "success")
     return redirect(url_for(list_endpoint))

@@ -7,7 +7,8 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from guidematch.extensions import db
-from guidematch.models import Branch, User, now_utc
+from guidematch.models import Branch, User
+from guidematch.services import clock
 from guidematch.services.errors import DomainError
 from guidematch.vocabulary import Role
 
@@ -33,7 +34,7 @@ def authenticate(email: str, password: str) -> User:
     wrong = DomainError(_("Wrong email or password."))
     if user is None:
         raise wrong
-    now = now_utc()
+    now = clock.now()
     if user.last_failed_login_at and now < user.last_failed_login_at + lock_period(user.failed_logins):
         raise DomainError(_("Too many failed attempts. Please wait a few minutes and try again."))
     if not user.check_password(password) or not user.is_active:

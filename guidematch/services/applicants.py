@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from guidematch.extensions import db
 from guidematch.mail import queue_email
 from guidematch.models import Guide
-from guidematch.services import audit
+from guidematch.services import audit, clock
 from guidematch.services.errors import DomainError
 from guidematch.vocabulary import GuideStatus
 
@@ -30,7 +30,7 @@ class Credentials:
 
 def approve_guide(guide: Guide, credentials: Credentials, today: date | None = None) -> None:
     """Record the credentials and make the guide available for matching; welcome them by email."""
-    today = today or date.today()
+    today = today or clock.today()
     if guide.status not in REVIEWABLE:
         raise DomainError(_("Only an applicant who has confirmed their email address can be approved."))
     for field in ("interview_on", "intro_course_on", "confidentiality_signed_on", "police_certificate_on"):

@@ -1,23 +1,37 @@
-"""Today's date where the programme runs (the branch's time zone), for services and views."""
+"""The one clock: every "now" and "today" of the package is read here, so tests can set it.
+
+"Today" is the calendar day in the programme's time zone (Europe/Oslo unless
+configured), never the server's: a sign-up at 00:30 in Oslo on a server running
+in UTC belongs to the Oslo day. Pure code (the matching core, programme.py) does
+not read the clock; its callers pass `today` or `now` in.
+
+Models use `now` as a column default, so this module must stay importable without
+an app: it reads Flask's config only when called, and falls back on the default
+zone outside an app context.
+"""
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 
-from flask import current_app
+from flask import current_app, has_app_context
 
-from guidematch.models.base import now_utc
 from guidematch.programme import today_in
+
+DEFAULT_TIMEZONE = "Europe/Oslo"
 
 
 def timezone_name() -> str:
-    return current_app.config.get("BABEL_DEFAULT_TIMEZONE") or "Europe/Oslo"
+    """Return the programme's time zone (the app's BABEL_DEFAULT_TIMEZONE)."""
+    if not has_app_context():
+        return DEFAULT_TIMEZONE
+    return current_app.config.get("BABEL_DEFAULT_TIMEZONE") or DEFAULT_TIMEZONE
+
+
+def now() -> datetime:
+    """Return the current moment as an aware UTC datetime."""
+    return datetime.now(timezone.utc)
 
 
 def today() -> date:
     """Return the calendar day it is now in the programme's time zone."""
-    return today_in(timezone_name())
-
-
-def now() -> datetime:
-    """Return the current UTC moment (one place to read the clock, so tests can set it)."""
-    return now_utc()
+    return today_in(timezone_name(), now())

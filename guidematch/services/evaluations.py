@@ -6,8 +6,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from guidematch.extensions import db
-from guidematch.models import Evaluation, Pairing, now_utc
-from guidematch.services import audit, notify, person_links
+from guidematch.models import Evaluation, Pairing
+from guidematch.services import audit, clock, notify, person_links
 from guidematch.services.errors import DomainError
 from guidematch.vocabulary import (
     LOW_SATISFACTION_MAX, MeetingFrequency, PairingStatus, Respondent,
@@ -39,7 +39,7 @@ def send_requests(pairing: Pairing) -> int:
         if evaluation is None:
             evaluation = Evaluation(pairing_id=pairing.id, respondent=side)
             db.session.add(evaluation)
-        evaluation.sent_at = now_utc()
+        evaluation.sent_at = clock.now()
         sent += 1
     db.session.flush()
     return sent
@@ -62,7 +62,7 @@ def submit(pairing: Pairing, side: Respondent, satisfaction: int, frequency: Mee
     evaluation.works_well = works_well.strip()
     evaluation.could_improve = could_improve.strip()
     evaluation.wants_to_continue = wants_to_continue
-    evaluation.answered_at = now_utc()
+    evaluation.answered_at = clock.now()
     db.session.flush()
     audit.record("evaluation.answered", evaluation, branch_id=pairing.branch_id, actor=f"{side} link",
                  pairing_id=pairing.id, corrected=corrected)

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from guidematch import programme
 from guidematch.extensions import db
 from guidematch.mail import Attachment
-from guidematch.models import Attendance, Branch, GroupMeeting, Guide, Pairing, Refugee, now_utc
+from guidematch.models import Attendance, Branch, GroupMeeting, Guide, Pairing, Refugee
 from guidematch.services import audit, clock, notify
 from guidematch.services.errors import DomainError
 from guidematch.vocabulary import PairingStatus, Respondent
@@ -94,7 +94,7 @@ def ics(meeting: GroupMeeting, to_email: str = "", to_name: str = "") -> bytes:
     cal.add("method", "REQUEST")
     event = Event()
     event.add("uid", f"group-meeting-{meeting.id}@guidematch")
-    event.add("dtstamp", now_utc().replace(microsecond=0))
+    event.add("dtstamp", clock.now().replace(microsecond=0))
     event.add("dtstart", meeting.starts_at.astimezone(timezone.utc))
     event.add("dtend", meeting.starts_at.astimezone(timezone.utc) + timedelta(minutes=meeting.duration_minutes))
     event.add("summary", meeting.title)
@@ -140,10 +140,10 @@ def send_invitations(meeting: GroupMeeting) -> int:
             dedupe_key=f"invite:{meeting.id}:{side}:{person.id}", meeting=meeting,
             attachments=[calendar_file] if calendar_file else [])
         if message is not None:
-            attendance.invited_at = now_utc()
+            attendance.invited_at = clock.now()
             sent += 1
     if meeting.invitations_sent_at is None:
-        meeting.invitations_sent_at = now_utc()
+        meeting.invitations_sent_at = clock.now()
     db.session.flush()
     if sent:
         audit.record("group_meeting.invited", meeting, count=sent)

@@ -25,7 +25,7 @@ from sqlalchemy.orm import joinedload
 from guidematch import matching as core
 from guidematch.extensions import db
 from guidematch.matching import Forbidden, MatchInputError, Reason
-from guidematch.models import Branch, Guide, MatchExclusion, Pairing, Refugee, now_utc
+from guidematch.models import Branch, Guide, MatchExclusion, Pairing, Refugee
 from guidematch.profile_csv import ProfileRecord
 from guidematch.services import audit, clock, pairings
 from guidematch.services.errors import DomainError
@@ -292,7 +292,7 @@ def _store(branch: Branch, current: list[Pairing], locks: list[Pairing], result:
     """Make the branch's proposals those of the result: keep what stays (updated), add, remove."""
     kept_ids = {p.id for p in locks}
     existing = {(p.guide_id, p.refugee_id): p for p in current if p.id in kept_ids or not p.locked}
-    now = now_utc()
+    now = clock.now()
     wanted = set()
     for pair in result.pairs:
         guide, refugee = guides[pair.guide_id], refugees[pair.refugee_id]

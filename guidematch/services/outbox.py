@@ -30,9 +30,10 @@ from flask_babel import gettext as _
 from flask_mail import BadHeaderError, Connection, Message
 from sqlalchemy import func, select, update
 
+from guidematch import unit_of_work
 from guidematch.extensions import db
-from guidematch.models import Branch, OutboxMessage, now_utc
-from guidematch.services import audit
+from guidematch.models import Branch, OutboxMessage
+from guidematch.services import audit, clock
 from guidematch.services.errors import DomainError
 from guidematch.vocabulary import OutboxStatus
 
@@ -89,7 +90,7 @@ def mail_configured() -> bool:
 
 
 def count_due(now: datetime | None = None) -> int:
-    now = now or now_utc()
+    now = now or clock.now()
     return db.session.scalar(
         select(func.count()).select_from(OutboxMessage)
         .where(OutboxMessage.status.in_(DUE_STATUSES), OutboxMessage.next_attempt_at <= now)) or 0
@@ -118,30 +119,32 @@ class _TimedConnection(Connection):
 def deliver(limit: int | None = None, now: datetime | None = None) -> DeliveryReport:
     """Send due messages (at most `limit`), committing each outcome as it happens.
 
-    Commits on its own: it is the body of `flask outbox deliver`, not part of a request.
+    Each step is a transaction of its own (unit_of_work.transaction): it is the body
+    of `flask outbox deliver`, not part of a request, and claims must be short.
     """
     report = DeliveryReport()
-    db.session.commit()  # start from a clean transaction: claims must be short
     if not mail_configured():
         report.waiting = count_waiting()
         report.error = "MAIL_SERVER is not set: messages wait in the outbox."
         return report
-    if not count_due(now):
-        report.waiting = count_waiting()
-        db.session.commit()
+    # Also ends what the caller had open: no transaction is held while connecting.
+    with unit_of_work.transaction():
+        due = count_due(now)
+        if not due:
+            report.waiting = count_waiting()
+    if not due:
         return report
     try:
         connection = _TimedConnection(current_app.extensions["mail"])
         connection.__enter__()
     except (OSError, smtplib.SMTPException) as exc:
-        db.session.rollback()
         report.waiting = count_waiting()
         report.error = f"SMTP server unreachable ({_describe(exc)}): nothing was sent."
         log.warning("Outbox: %s", report.error)
         return report
     try:
         while limit is None or report.sent + report.retrying + report.failed < limit:
-            message = claim_next(now or now_utc())
+            message = claim_next(now or clock.now())
             if message is None:
                 break
             if not _send_one(connection, message, report, now):
@@ -151,33 +154,32 @@ def deliver(limit: int | None = None, now: datetime | None = None) -> DeliveryRe
             connection.__exit__(None, None, None)
         except (OSError, smtplib.SMTPException):
             pass
-    report.waiting = count_waiting()
-    db.session.commit()
+    with unit_of_work.transaction():
+        report.waiting = count_waiting()
     return report
 
 
 def claim_next(now: datetime) -> OutboxMessage | None:
     """Claim the most overdue message for this deliverer, in a transaction of its own."""
     for _attempt in range(5):  # another deliverer may win the compare-and-set; try the next row
-        candidate = db.session.execute(
-            select(OutboxMessage.id, OutboxMessage.status, OutboxMessage.attempts)
-            .where(OutboxMessage.status.in_(DUE_STATUSES), OutboxMessage.next_attempt_at <= now)
-            .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
-            .limit(1)
-            .with_for_update(skip_locked=True)
-        ).first()
-        if candidate is None:
-            db.session.rollback()
-            return None
-        claimed = db.session.execute(
-            update(OutboxMessage)
-            .where(OutboxMessage.id == candidate.id, OutboxMessage.status == candidate.status,
-                   OutboxMessage.attempts == candidate.attempts)
-            .values(status=OutboxStatus.SENDING, attempts=candidate.attempts + 1,
-                    next_attempt_at=now + LEASE)
-            .execution_options(synchronize_session=False)
-        ).rowcount
-        db.session.commit()
+        with unit_of_work.transaction():
+            candidate = db.session.execute(
+                select(OutboxMessage.id, OutboxMessage.status, OutboxMessage.attempts)
+                .where(OutboxMessage.status.in_(DUE_STATUSES), OutboxMessage.next_attempt_at <= now)
+                .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+                .limit(1)
+                .with_for_update(skip_locked=True)
+            ).first()
+            if candidate is None:
+                return None  # ends the transaction: it only read
+            claimed = db.session.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.id == candidate.id, OutboxMessage.status == candidate.status,
+                       OutboxMessage.attempts == candidate.attempts)
+                .values(status=OutboxStatus.SENDING, attempts=candidate.attempts + 1,
+                        next_attempt_at=now + LEASE)
+                .execution_options(synchronize_session=False)
+            ).rowcount
         if claimed == 1:
             message = db.session.get(OutboxMessage, candidate.id, populate_existing=True)
             return message
@@ -196,10 +198,10 @@ def _send_one(connection: Connection, message: OutboxMessage, report: DeliveryRe
     except (OSError, smtplib.SMTPException) as exc:
         _reschedule(message, exc, report, now)
         return False
-    message.status = OutboxStatus.SENT
-    message.sent_at = now_utc()
-    message.last_error = ""
-    db.session.commit()
+    with unit_of_work.transaction():
+        message.status = OutboxStatus.SENT
+        message.sent_at = clock.now()
+        message.last_error = ""
     report.sent += 1
     report.sent_ids.append(message.id)
     return True
@@ -207,15 +209,15 @@ def _send_one(connection: Connection, message: OutboxMessage, report: DeliveryRe
 
 def _reschedule(message: OutboxMessage, exc: Exception, report: DeliveryReport,
                 now: datetime | None) -> None:
-    message.last_error = _describe(exc)
-    if message.attempts >= MAX_ATTEMPTS:
-        message.status = OutboxStatus.FAILED
-        report.failed += 1
-    else:
-        message.status = OutboxStatus.QUEUED
-        message.next_attempt_at = (now or now_utc()) + retry_delay(message.attempts)
-        report.retrying += 1
-    db.session.commit()
+    with unit_of_work.transaction():
+        message.last_error = _describe(exc)
+        if message.attempts >= MAX_ATTEMPTS:
+            message.status = OutboxStatus.FAILED
+            report.failed += 1
+        else:
+            message.status = OutboxStatus.QUEUED
+            message.next_attempt_at = (now or clock.now()) + retry_delay(message.attempts)
+            report.retrying += 1
     log.warning("Outbox message %s not sent (attempt %s): %s", message.id, message.attempts,
                 message.last_error)
 
@@ -256,6 +258,6 @@ def retry(message: OutboxMessage) -> None:
     if message.status in (OutboxStatus.SENT, OutboxStatus.SENDING):
         raise DomainError(_("This message is sent or being sent; it cannot be retried."))
     message.status = OutboxStatus.QUEUED
-    message.next_attempt_at = now_utc()
+    message.next_attempt_at = clock.now()
     audit.record("outbox_retry", message, attempts=message.attempts)
     db.session.flush()

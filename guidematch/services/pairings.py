@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 
 from guidematch import programme
 from guidematch.extensions import db
-from guidematch.models import Branch, Consent, Guide, Pairing, now_utc
+from guidematch.models import Branch, Consent, Guide, Pairing
 from guidematch.models.branch import DEFAULT_AGREEMENT_TEXT
 from guidematch.labels import label
 from guidematch.services import audit, clock, notify, person_links
@@ -137,7 +137,7 @@ def confirm(pairing: Pairing) -> Pairing:
             with db.session.begin_nested():
                 pairing.seat = seat
                 pairing.status = S.AWAITING_AGREEMENT
-                pairing.confirmed_at = now_utc()
+                pairing.confirmed_at = clock.now()
                 pairing.agreement_version = pairing.branch.agreement_version
                 db.session.flush()
         except IntegrityError:
@@ -193,7 +193,7 @@ def accept_agreement(pairing: Pairing, side: Respondent, today: date | None = No
     column = "guide_accepted_at" if side == Respondent.GUIDE else "refugee_accepted_at"
     if getattr(pairing, column) is not None:
         return False
-    setattr(pairing, column, now_utc())
+    setattr(pairing, column, clock.now())
     _consent(pairing, side, str(pairing.branch.agreement_version))
     audit.record("pairing.agreement_accepted", pairing, actor=f"{side} link", side=str(side),
                  version=pairing.branch.agreement_version)

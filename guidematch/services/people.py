@@ -19,7 +19,7 @@ from guidematch.extensions import db
 from guidematch.models import Branch, Guide, Pairing, Refugee
 from guidematch.models.people import new_ref
 from guidematch.profile_csv import COLUMNS, Kind, ProfileRecord
-from guidematch.services import audit
+from guidematch.services import audit, clock
 from guidematch.services.errors import DomainError
 
 Person = Guide | Refugee
@@ -106,7 +106,7 @@ def apply_record(person: Person, record: ProfileRecord, columns: Iterable[str] |
         if not record.police_certificate:
             put("police_certificate_on", None)
         elif person.police_certificate_on is None:
-            put("police_certificate_on", today or date.today())
+            put("police_certificate_on", today or clock.today())
     if kind == "refugee" and "waiting_since" in wanted and record.waiting_since is not None:
         put("waiting_since", record.waiting_since)
     return changed
@@ -217,7 +217,7 @@ def _allowed(kind: Kind, values: Mapping[str, Any]) -> dict[str, Any]:
 def create_person(branch: Branch, kind: Kind, values: Mapping[str, Any],
                   today: date | None = None) -> Person:
     """Add a guide or refugee to a branch from a form's values."""
-    today = today or date.today()
+    today = today or clock.today()
     values = _allowed(kind, values)
     person = MODELS[kind](branch=branch, branch_id=branch.id)
     if not values.get("ref"):
@@ -237,7 +237,7 @@ def create_person(branch: Branch, kind: Kind, values: Mapping[str, Any],
 
 def update_person(person: Person, values: Mapping[str, Any], today: date | None = None) -> list[str]:
     """Change a guide or refugee from a form's values; return the names of fields changed."""
-    today = today or date.today()
+    today = today or clock.today()
     kind = kind_of(person)
     values = _allowed(kind, values)
     if "ref" in values and not values["ref"]:

@@ -20,7 +20,7 @@ from guidematch import vocabulary as v
 from guidematch.extensions import db
 from guidematch.models import Branch
 from guidematch.profile_csv import COLUMNS, CsvError, Kind, ProfileRecord, profiles_to_csv, read_profiles
-from guidematch.services import audit
+from guidematch.services import audit, clock
 from guidematch.services.people import MODELS, Person, apply_record, binding_count, record_from_person
 
 
@@ -54,7 +54,7 @@ def import_profiles(branch: Branch, kind: Kind, records: Sequence[ProfileRecord]
     Raises CsvError naming the file, line, column and value of the first record
     that cannot be saved; the caller then rolls back, so nothing is written.
     """
-    today = today or date.today()
+    today = today or clock.today()
     model = MODELS[kind]
     header = list(header) if header is not None else list(COLUMNS[kind])
     existing = {p.ref: p for p in db.session.scalars(select(model).where(model.branch_id == branch.id))}
@@ -116,7 +116,8 @@ def import_profiles(branch: Branch, kind: Kind, records: Sequence[ProfileRecord]
 def import_csv_text(branch: Branch, kind: Kind, text: str, filename: str = "<upload>",
                     actor: str = "", today: date | None = None) -> ImportResult:
     """Parse and import a whole CSV text (see import_profiles); raise CsvError on bad input."""
-    records = read_profiles(io.StringIO(text, newline=""), kind, filename=filename)
+    today = today or clock.today()
+    records = read_profiles(io.StringIO(text, newline=""), kind, filename=filename, today=today)
     return import_profiles(branch, kind, records, filename=filename, header=header_of(text),
                            actor=actor, today=today)
 

@@ -15,11 +15,11 @@ from sqlalchemy import delete, func, select, update
 
 from guidematch.extensions import db
 from guidematch.models import (
-    Branch, Consent, Evaluation, Guide, MeetingLog, OutboxMessage, Pairing, Refugee, now_utc,
+    Branch, Consent, Evaluation, Guide, MeetingLog, OutboxMessage, Pairing, Refugee,
 )
 from guidematch.profile_csv import record_row
 from guidematch.programme import add_months
-from guidematch.services import audit, signup
+from guidematch.services import audit, clock, signup
 from guidematch.services.errors import DomainError
 from guidematch.services.people import record_from_person
 from guidematch.vocabulary import BINDING_PAIRING_STATUSES, GuideStatus, PairingStatus
@@ -85,7 +85,7 @@ def anonymise(person: Person) -> None:
     else:
         person.motivation = person.rejection_reason = ""
         person.status = GuideStatus.INACTIVE
-    person.anonymised_at = now_utc()
+    person.anonymised_at = clock.now()
     pairing_ids = select(Pairing.id).where(_pairing_side(type(person)) == person.id)
     db.session.execute(update(MeetingLog).where(MeetingLog.pairing_id.in_(pairing_ids)).values(note=""))
     db.session.execute(update(Evaluation).where(Evaluation.pairing_id.in_(pairing_ids))

@@ -15,8 +15,8 @@ from sqlalchemy import delete, select
 
 from guidematch.extensions import db
 from guidematch.matching import Forbidden
-from guidematch.models import Guide, MatchExclusion, Pairing, Refugee, now_utc
-from guidematch.services import audit, matching, pairings
+from guidematch.models import Guide, MatchExclusion, Pairing, Refugee
+from guidematch.services import audit, clock, matching, pairings
 from guidematch.services.errors import DomainError
 from guidematch.vocabulary import PairingStatus
 
@@ -85,7 +85,7 @@ def manual_pair(guide: Guide, refugee: Refugee, *, weights: Mapping[str, float] 
         db.session.delete(old)
     pairing.score, pairing.locked = round(assessed.score, 1), True
     pairing.reasons = matching.reasons_to_json(assessed.reasons)
-    pairing.proposed_at = now_utc()
+    pairing.proposed_at = clock.now()
     db.session.add(pairing)
     db.session.flush()
     audit.record("matching.manual_pair", pairing, replaced=len(plan.replaced),

@@ -10,7 +10,7 @@ used to flood someone's inbox.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Literal
 
 from flask_babel import gettext as _
@@ -21,11 +21,11 @@ from guidematch import links
 from guidematch.consent_texts import GUIDE_PRIVACY, REFERRAL_PRIVACY, REFUGEE_PRIVACY, ConsentText
 from guidematch.extensions import db
 from guidematch.mail import queue_email
-from guidematch.models import Branch, Consent, Guide, Refugee, now_utc
+from guidematch.models import Branch, Consent, Guide, Refugee
 from guidematch.models.branch import new_referral_token
 from guidematch.models.people import new_ref
 from guidematch.profile_csv import MIN_GUIDE_AGE, PARSERS, ProfileRecord
-from guidematch.services import audit
+from guidematch.services import audit, clock
 from guidematch.services.errors import DomainError
 from guidematch.vocabulary import (
     CONFIRM_LINK_DAYS, UNCONFIRMED_PURGE_DAYS, GuideStatus, RefugeeStatus,
@@ -63,7 +63,7 @@ def register_guide(branch: Branch, profile: ProfileRecord, locale: str,
                    extras: GuideExtras) -> SignupResult:
     """Add an unconfirmed guide and email a confirmation link (or answer a known address)."""
     email = _required_email(profile.email)
-    if profile.birth_year is None or date.today().year - profile.birth_year < MIN_GUIDE_AGE:
+    if profile.birth_year is None or clock.today().year - profile.birth_year < MIN_GUIDE_AGE:
         raise DomainError(_("A guide must be at least %(age)s years old.", age=MIN_GUIDE_AGE),
                           "birth_year")
     known = _find(Guide, branch, email)
@@ -141,12 +141,12 @@ def confirm_email(kind: str, person: Guide | Refugee) -> bool:
     """Mark the address confirmed and move the person on; False if it was confirmed already."""
     if person.email_confirmed_at is not None:
         return False
-    person.email_confirmed_at = now_utc()
+    person.email_confirmed_at = clock.now()
     if isinstance(person, Guide) and person.status == GuideStatus.UNCONFIRMED:
         person.status = GuideStatus.APPLIED  # now on the coordinator's list of applicants
     if isinstance(person, Refugee) and person.status == RefugeeStatus.UNCONFIRMED:
         person.status = RefugeeStatus.WAITING
-        person.waiting_since = date.today()
+        person.waiting_since = clock.today()
     audit.record("email_confirmed", person, actor=f"{kind} link")
     db.session.flush()
     return True
@@ -158,7 +158,7 @@ def purge_unconfirmed(now: datetime | None = None) -> int:
     For `flask data purge` (cron). Consents go with the person; the audit log
     keeps a count per branch, never who.
     """
-    cutoff = (now or now_utc()) - timedelta(days=UNCONFIRMED_PURGE_DAYS)
+    cutoff = (now or clock.now()) - timedelta(days=UNCONFIRMED_PURGE_DAYS)
     purged: dict[int, int] = {}
     for model, status in ((Guide, GuideStatus.UNCONFIRMED), (Refugee, RefugeeStatus.UNCONFIRMED)):
         owner = Consent.guide_id if model is Guide else Consent.refugee_id
@@ -199,7 +199,7 @@ def _find(model, branch: Branch, email: str):
 
 
 def _answer_known(person: Guide | Refugee, kind: str) -> SignupResult:
-    now = now_utc()
+    now = clock.now()
     audit.record("signup_repeated", person, actor="sign-up form")
     if person.email_confirmed_at is None and person.status in (GuideStatus.UNCONFIRMED,
                                                                RefugeeStatus.UNCONFIRMED):
@@ -218,7 +218,7 @@ def _new_refugee(branch: Branch, profile: ProfileRecord, locale: str, email: str
     refugee = Refugee(branch=branch, ref=new_ref("R"), status=status, locale=locale,
                       country_of_origin=profile.country_of_origin,
                       norwegian_level=profile.norwegian_level, pets_ok=profile.pets_ok,
-                      interpreter_needed=profile.interpreter_needed, waiting_since=date.today())
+                      interpreter_needed=profile.interpreter_needed, waiting_since=clock.today())
     _apply_profile(refugee, profile, email)
     db.session.add(refugee)
     db.session.flush()
@@ -238,7 +238,7 @@ def _apply_profile(person: Guide | Refugee, profile: ProfileRecord, email: str |
 
 def _consent(person: Guide | Refugee, *texts: ConsentText) -> None:
     owner = {"guide_id": person.id} if isinstance(person, Guide) else {"refugee_id": person.id}
-    given_at = now_utc()
+    given_at = clock.now()
     for text in texts:
         db.session.add(Consent(branch_id=person.branch_id, kind=text.kind,
                                text_version=text.version, given_at=given_at, **owner))

@@ -15,7 +15,7 @@ from flask_login import login_required
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from guidematch import labels, links
+from guidematch import labels, links, unit_of_work
 from guidematch.consent_texts import GUIDE_PRIVACY, REFERRAL_PRIVACY, REFUGEE_PRIVACY, guide_commitment
 from guidematch.extensions import db, limiter
 from guidematch.form_errors import show_error
@@ -72,14 +72,12 @@ def _branch_from_query(endpoint: str):
 
 
 def _save(register):
-    """Run a registration and commit; a twin request that won the race is treated as known."""
+    """Run a registration; a twin request that won the race is treated as known."""
     try:
-        register()
-        db.session.commit()
+        with unit_of_work.savepoint():  # the lost race undoes only this try
+            register()
     except IntegrityError:
-        db.session.rollback()
         register()  # now finds the address the other request saved
-        db.session.commit()
 
 
 def _prefill_locale(form) -> None:
@@ -106,7 +104,6 @@ def guide():
             _save(lambda: signup.register_guide(branch, form.profile_record("guide"),
                                                 form.locale.data, extras))
         except DomainError as error:
-            db.session.rollback()
             show_error(form, error)
         else:
             return redirect(url_for("signup.thanks", kind="guide"))
@@ -131,7 +128,6 @@ def refugee():
             _save(lambda: signup.register_refugee(branch, form.profile_record("refugee"),
                                                   form.locale.data))
         except DomainError as error:
-            db.session.rollback()
             show_error(form, error)
         else:
             return redirect(url_for("signup.thanks", kind="refugee"))
@@ -158,7 +154,6 @@ def referral(token: str):
             _save(lambda: signup.refer_refugee(branch, form.profile_record("refugee"),
                                                form.locale.data, caseworker))
         except DomainError as error:
-            db.session.rollback()
             show_error(form, error)
         else:
             return redirect(url_for("signup.thanks", kind="referral"))
@@ -191,7 +186,6 @@ def confirm(token: str):
         return _render("signup/confirmed.html", kind=kind, person=person, already=True)
     if request.method == "POST":
         signup.confirm_email(kind, person)
-        db.session.commit()
         return _render("signup/confirmed.html", kind=kind, person=person, already=False)
     return _render("signup/confirm.html", kind=kind, person=person)
 
@@ -217,6 +211,5 @@ def referral_link():
 def renew_referral_link():
     """Replace the referral link: the old one stops working at once."""
     signup.renew_referral_link(current_branch())
-    db.session.commit()
     flash(_("A new referral link was made. The old link no longer works."), "success")
     return redirect(url_for("signup.referral_link"))

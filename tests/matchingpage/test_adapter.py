@@ -104,9 +104,9 @@ def test_the_page_proposes_what_the_command_line_proposes_for_the_same_people(
     rows = csv.DictReader(io.StringIO(out.read_text(encoding="utf-8")))
     assert {(row["guide_id"], row["refugee_id"]): float(row["score"]) for row in rows} == page
 
-    read = {kind: read_profiles(io.StringIO(path.read_text(encoding="utf-8")), kind)
+    read = {kind: read_profiles(io.StringIO(path.read_text(encoding="utf-8")), kind, today=TODAY)
             for kind, path in files.items()}
-    table = score_matrix(read["guide"], read["refugee"], today=TODAY)
+    table = score_matrix(read["guide"], read["refugee"], None, TODAY)
     for (g, r), score in page.items():
         exact = table.scores[table.guide_ids.index(g), table.refugee_ids.index(r)]
         assert score == round(float(exact), 1)
@@ -190,7 +190,7 @@ def test_score_pair_shows_the_same_score_as_the_core(db, branch):
                                   availability=("mon_evening", "sat_day"))
     assessed = matching.score_pair(kari, amal)
     table = score_matrix([matching.guide_record(kari, 1)], people_csv.export_records([amal]),
-                         today=TODAY)
+                         None, TODAY)
     assert assessed.allowed and assessed.score == float(table.scores[0, 0])
     assert Reason("interests", {"interests": ("hiking",)}) in assessed.reasons
 

@@ -6,8 +6,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from guidematch.models import OutboxMessage, now_utc
-from guidematch.services import outbox
+from guidematch.models import OutboxMessage
+from guidematch.services import clock, outbox
 from guidematch.vocabulary import OutboxStatus
 from tests.smtp import SmtpServer, html_part, mail_config, text_part
 
@@ -83,7 +83,7 @@ class TestWithMailServer:
 
     def test_messages_not_yet_due_wait(self, db, smtp_server):
         [message] = queue(db, 1)
-        message.next_attempt_at = now_utc() + timedelta(minutes=5)
+        message.next_attempt_at = clock.now() + timedelta(minutes=5)
         db.session.commit()
         assert outbox.deliver().sent == 0
         assert smtp_server.messages == []
@@ -93,7 +93,7 @@ class TestWithMailServer:
             return "550 5.1.1 <nobody@example.org>: no such user"
         smtp_server.recorder.handle_RCPT = refuse
         [message] = queue(db, 1, to_address="nobody@example.org")
-        now = now_utc()
+        now = clock.now()
 
         report = outbox.deliver(now=now)
         db.session.refresh(message)
@@ -117,7 +117,7 @@ class TestWithMailServer:
     def test_an_abandoned_claim_is_sent_after_its_lease(self, db, smtp_server):
         """A deliverer that crashed mid-send leaves its claim; the next run takes it over."""
         [message] = queue(db, 1)
-        now = now_utc()
+        now = clock.now()
         message.status, message.attempts = OutboxStatus.SENDING, 1
         message.next_attempt_at = now + outbox.LEASE
         db.session.commit()

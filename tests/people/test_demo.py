@@ -10,9 +10,9 @@ from sqlalchemy import func, select
 
 from guidematch import demo
 from guidematch.models import (
-    Attendance, Branch, GroupMeeting, Guide, MeetingLog, Pairing, Refugee, User, now_utc,
+    Attendance, Branch, GroupMeeting, Guide, MeetingLog, Pairing, Refugee, User,
 )
-from guidematch.services import people, people_csv
+from guidematch.services import clock, people, people_csv
 from guidematch.vocabulary import BINDING_PAIRING_STATUSES, GuideStatus, PairingStatus, RefugeeStatus
 
 
@@ -94,7 +94,7 @@ def test_group_meetings_past_with_attendance_and_upcoming(runner, db):
     load(runner)
     meetings = db.session.query(GroupMeeting).order_by(GroupMeeting.starts_at).all()
     assert len(meetings) == 2
-    assert meetings[0].starts_at < now_utc() < meetings[1].starts_at
+    assert meetings[0].starts_at < clock.now() < meetings[1].starts_at
     attended = [a.attended for a in db.session.query(Attendance).filter_by(meeting_id=meetings[0].id)]
     assert attended and True in attended
 

@@ -3,14 +3,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from guidematch.models import AuditEvent, Consent, Guide, Refugee, now_utc
-from guidematch.services import signup
+from guidematch.models import AuditEvent, Consent, Guide, Refugee
+from guidematch.services import clock, signup
 from guidematch.vocabulary import UNCONFIRMED_PURGE_DAYS, ConsentKind, GuideStatus, RefugeeStatus
 from tests import factories
 
 
 def test_stale_unconfirmed_sign_ups_are_deleted_and_nothing_else(db, branch):
-    old = now_utc() - timedelta(days=UNCONFIRMED_PURGE_DAYS + 1)
+    old = clock.now() - timedelta(days=UNCONFIRMED_PURGE_DAYS + 1)
     stale_guide = factories.make_guide(branch, status=GuideStatus.UNCONFIRMED, created_at=old)
     stale_refugee = factories.make_refugee(branch, status=RefugeeStatus.UNCONFIRMED, created_at=old)
     db.session.add(Consent(branch_id=branch.id, guide_id=stale_guide.id, kind=ConsentKind.PRIVACY,
