@@ -64,7 +64,8 @@ def register_extensions(app: Flask) -> None:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_COUNT"],
                                 x_proto=app.config["PROXY_COUNT"], x_host=app.config["PROXY_COUNT"])
     errors.register(app)
-    app.jinja_env.globals.update(get_locale=get_locale, text_direction=i18n.text_direction)
+    app.jinja_env.globals.update(get_locale=get_locale, text_direction=i18n.text_direction,
+                                 page_locales=i18n.page_locales)
 
 
 def register_blueprints(app: Flask) -> None:
