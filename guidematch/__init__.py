@@ -42,12 +42,11 @@ def register_extensions(app: Flask) -> None:
     from flask_babel import get_locale, lazy_gettext
 
     from guidematch import errors, i18n, security
-    from guidematch.extensions import babel, bootstrap, csrf, db, limiter, login_manager, mail, migrate
+    from guidematch.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
     from guidematch.models import User
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
-    mail.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
     bootstrap.init_app(app)
