@@ -72,7 +72,7 @@ def ui_locale() -> str:
 
 
 def remember_choice(locale: str, endpoint: str | None) -> str | None:
-    """Keep `locale` for the kind of page `endpoint` is; return that session key, None if not offered."""
+    """Keep `locale` for the kind of page `endpoint` is; return the session key, None if not offered."""
     key = VISITOR_CHOICE if is_person_page(endpoint) else UI_CHOICE
     if locale not in page_locales(endpoint):
         return None
@@ -93,7 +93,8 @@ def endpoint_for(path: str) -> str | None:
 def without_language_parameter(path: str) -> str:
     """Drop `?lang=` from a path, so that going back there keeps the language just chosen."""
     parts = urlsplit(path)
-    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != QUERY_PARAMETER]
+    query = [(key, value) for key, value in parse_qsl(parts.query, keep_blank_values=True)
+             if key != QUERY_PARAMETER]
     return urlunsplit(parts._replace(query=urlencode(query)))
 
 

@@ -22,7 +22,8 @@ def test_previewing_a_public_page_in_arabic_leaves_the_coordinators_pages_norweg
     assert '<html lang="ar" dir="rtl">' in _html(client, "/signup/guide?lang=ar")
     dashboard = _html(client, "/")
     assert '<html lang="nb" dir="ltr">' in dashboard and "Logg ut" in dashboard
-    assert '<html lang="ar" dir="rtl">' in _html(client, "/signup/refugee")  # the preview keeps Arabic
+    # The preview itself stays in Arabic.
+    assert '<html lang="ar" dir="rtl">' in _html(client, "/signup/refugee")
 
 
 def test_a_visitors_choice_follows_them_across_public_pages(client, branch):
@@ -56,7 +57,8 @@ def test_a_coordinator_page_does_not_take_a_visitors_language(client, logged_in,
 
 def test_switching_on_a_page_opened_with_lang_keeps_the_new_choice(client, branch):
     _html(client, "/signup/guide?lang=ar")
-    response = client.post("/language", data={"locale": "uk", "next": "/signup/guide?lang=ar&branch=x"})
+    response = client.post("/language", data={"locale": "uk",
+                                              "next": "/signup/guide?lang=ar&branch=x"})
     assert response.location == "/signup/guide?branch=x"
     assert '<html lang="uk"' in _html(client, "/signup/guide")
     assert '<html lang="nb"' in _html(client, "/login")

@@ -20,8 +20,8 @@ NB_CATALOG = PACKAGE / "translations" / "nb" / "LC_MESSAGES" / "messages.po"
 GETTEXT = {"_", "_l", "gettext", "lazy_gettext", "ngettext"}
 # WTForms validators and the position of their `message` argument.
 VALIDATORS = {"DataRequired": 0, "InputRequired": 0, "Email": 0, "FileRequired": 0, "Length": 2,
-              "NumberRange": 2, "Regexp": 2, "EqualTo": 1, "AnyOf": 1, "NoneOf": 1, "FileAllowed": 1,
-              "ValidationError": 0}
+              "NumberRange": 2, "Regexp": 2, "EqualTo": 1, "AnyOf": 1, "NoneOf": 1,
+              "FileAllowed": 1, "ValidationError": 0}
 
 
 def _name(func: ast.expr) -> str:
@@ -36,7 +36,8 @@ def _msgids(call: ast.Call) -> list[str]:
     """Return the msgids of a gettext call (two for ngettext); [] when they are not literals."""
     count = 2 if _name(call.func) == "ngettext" else 1
     args = call.args[:count]
-    if len(args) < count or not all(isinstance(a, ast.Constant) and isinstance(a.value, str) for a in args):
+    literal = all(isinstance(a, ast.Constant) and isinstance(a.value, str) for a in args)
+    if len(args) < count or not literal:
         return []
     return [a.value for a in args]
 
@@ -48,20 +49,29 @@ def _message_argument(call: ast.Call, position: int) -> ast.expr | None:
     return call.args[position] if len(call.args) > position else None
 
 
+def _bindings(nodes) -> dict[str, list[ast.expr]]:
+    """Return the values assigned to each plain name among these statements."""
+    bound: dict[str, list[ast.expr]] = {}
+    for node in nodes:
+        if isinstance(node, ast.Assign):
+            for target in node.targets:
+                if isinstance(target, ast.Name):
+                    bound.setdefault(target.id, []).append(node.value)
+    return bound
+
+
 def _domain_errors() -> list[tuple[str, ast.Call, ast.expr | None, dict]]:
-    """Return (where, the call, its message, the names bound beside it) for each DomainError(...)."""
+    """Return (where, call, message, the names bound beside it) for each DomainError(...)."""
     found = []
     for path in SOURCES:
         tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+        module_names = _bindings(tree.body)
         # Outer scopes first: a call seen again from its own function keeps that function's names.
-        functions = (n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef))
+        functions = [n for n in ast.walk(tree)
+                     if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)]
         for function in [tree, *functions]:
-            bindings: dict[str, list[ast.expr]] = {}
-            for node in ast.walk(function):
-                if isinstance(node, ast.Assign):
-                    for target in node.targets:
-                        if isinstance(target, ast.Name):
-                            bindings.setdefault(target.id, []).append(node.value)
+            bindings = module_names if function is tree else {
+                **module_names, **_bindings(ast.walk(function))}
             for node in ast.walk(function):
                 if isinstance(node, ast.Call) and _name(node.func) == "DomainError":
                     where = f"{path.relative_to(PACKAGE.parent)}:{node.lineno}"
@@ -89,7 +99,8 @@ def test_the_scan_finds_the_domain_errors():
     assert any(where.startswith("guidematch/services/accounts.py") for where, *_ in DOMAIN_ERRORS)
 
 
-@pytest.mark.parametrize("where, call, message, bindings", DOMAIN_ERRORS, ids=[d[0] for d in DOMAIN_ERRORS])
+@pytest.mark.parametrize("where, call, message, bindings", DOMAIN_ERRORS,
+                         ids=[where for where, *_ in DOMAIN_ERRORS])
 def test_every_domain_error_message_is_translatable(where, call, message, bindings):
     made_by = _translatable(message, bindings)
     assert made_by is not None, (
@@ -120,23 +131,44 @@ def test_every_domain_error_message_has_a_norwegian_translation():
     assert not missing, "no nb msgstr in messages.po for:\n" + "\n".join(missing)
 
 
-def _validator_messages() -> list[tuple[str, ast.expr]]:
+def _messages_passed_to(positions: dict[str, int]) -> list[tuple[str, ast.expr]]:
+    """Return (where, the message) for every call of these names that is given a message."""
     found = []
     for path in SOURCES:
         tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
         for node in ast.walk(tree):
-            if isinstance(node, ast.Call) and _name(node.func) in VALIDATORS:
-                message = _message_argument(node, VALIDATORS[_name(node.func)])
+            if isinstance(node, ast.Call) and _name(node.func) in positions:
+                message = _message_argument(node, positions[_name(node.func)])
                 if message is not None:
                     found.append((f"{path.relative_to(PACKAGE.parent)}:{node.lineno}", message))
     return found
 
 
+def _plain(messages: list[tuple[str, ast.expr]]) -> list[str]:
+    """Return the messages written as literals, f-strings or formatted strings."""
+    return [f"{where}: {ast.unparse(message)}" for where, message in messages if _is_plain(message)]
+
+
+def _is_plain(node: ast.expr) -> bool:
+    if isinstance(node, ast.Constant | ast.JoinedStr):
+        return True
+    if isinstance(node, ast.BinOp):  # "..." % values, "..." + name
+        return _is_plain(node.left) or _is_plain(node.right)
+    if isinstance(node, ast.Call):  # "...".format(...), str("...")
+        inner = node.func.value if isinstance(node.func, ast.Attribute) else None
+        return (inner is not None and _is_plain(inner)) or (
+            _name(node.func) == "str" and any(_is_plain(a) for a in node.args))
+    return False
+
+
 def test_form_error_messages_are_never_plain_strings():
-    plain = [f"{where}: {ast.unparse(message)}" for where, message in _validator_messages()
-             if isinstance(message, ast.Constant | ast.JoinedStr | ast.BinOp)
-             or (isinstance(message, ast.Call) and _name(message.func) in {"format", "str"})]
+    plain = _plain(_messages_passed_to(VALIDATORS))
     assert not plain, "wrap these form messages in _l():\n" + "\n".join(plain)
+
+
+def test_flashed_messages_are_never_plain_strings():
+    plain = _plain(_messages_passed_to({"flash": 0}))
+    assert not plain, "wrap these flashed messages in _():\n" + "\n".join(plain)
 
 
 def test_wtforms_own_messages_are_norwegian_on_a_norwegian_page(client, coordinator):

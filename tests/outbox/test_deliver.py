@@ -83,7 +83,8 @@ class TestWithMailServer:
         ics = "BEGIN:VCALENDAR\r\nSUMMARY:Møte på Tromsøya\r\nEND:VCALENDAR\r\n".encode()
         [message] = queue(db, 1)
         message.branch_id = branch.id
-        message.attachments = [{"filename": "moete.ics", "content_type": "text/calendar; method=REQUEST",
+        message.attachments = [{"filename": "moete.ics",
+                                "content_type": "text/calendar; method=REQUEST",
                                 "data": base64.b64encode(ics).decode("ascii")}]
         db.session.commit()
         assert outbox.deliver().sent == 1
@@ -92,7 +93,8 @@ class TestWithMailServer:
         assert received["From"] == "guidematch@rodekors.example"
         [calendar] = list(received.iter_attachments())
         assert calendar.get_filename() == "moete.ics"
-        assert calendar.get_content_type() == "text/calendar" and calendar.get_param("method") == "REQUEST"
+        assert calendar.get_content_type() == "text/calendar"
+        assert calendar.get_param("method") == "REQUEST"
         assert calendar.get_payload(decode=True) == ics
         assert text_part(received).strip() == "Plain text 0"
 
