@@ -72,7 +72,7 @@ def ui_locale() -> str:
 
 
 def remember_choice(locale: str, endpoint: str | None) -> str | None:
-    """Keep `locale` for the kind of page `endpoint` is; return the session key, None if not offered."""
+    """Keep `locale` for pages of the kind `endpoint` is; return the session key (None: refused)."""
     key = VISITOR_CHOICE if is_person_page(endpoint) else UI_CHOICE
     if locale not in page_locales(endpoint):
         return None

@@ -192,7 +192,7 @@ def _send_one(connection: smtplib.SMTP, message: OutboxMessage, report: Delivery
     """Send one claimed message and record the outcome; False when the connection broke."""
     try:
         connection.send_message(build_message(message), from_addr=parseaddr(_sender())[1],
-                                to_addrs=[message.to_address])
+                                to_addrs=[ascii_domain(message.to_address)])
     except (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPDataError,
             smtplib.SMTPNotSupportedError, UnicodeError, ValueError) as exc:
         # ValueError: a header with a line break (header injection), a malformed address.
@@ -238,6 +238,15 @@ def _describe(exc: Exception) -> str:
     return type(exc).__name__
 
 
+def ascii_domain(address: str) -> str:
+    """Return the address with its domain in IDNA form (ola@xn--blle-gra.no), as SMTP wants."""
+    local, at, domain = address.rpartition("@")
+    try:
+        return f"{local}{at}{domain.encode('idna').decode('ascii')}" if at else address
+    except UnicodeError:  # not a domain IDNA can write: the server will say so
+        return address
+
+
 def _sender() -> str:
     return current_app.config.get("MAIL_DEFAULT_SENDER") or DEFAULT_SENDER
 
@@ -247,8 +256,8 @@ def build_message(message: OutboxMessage) -> EmailMessage:
     mail = EmailMessage(policy=policy.SMTP)
     sender = _sender()
     mail["From"] = sender
-    mail["To"] = (Address(message.to_name, addr_spec=message.to_address) if message.to_name
-                  else message.to_address)
+    to_address = ascii_domain(message.to_address)
+    mail["To"] = Address(message.to_name, addr_spec=to_address) if message.to_name else to_address
     mail["Subject"] = message.subject
     mail["Date"] = format_datetime(now_utc())
     # The same Message-ID on every attempt: a copy sent after a crash is recognisably one.

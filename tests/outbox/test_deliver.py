@@ -98,6 +98,13 @@ class TestWithMailServer:
         assert calendar.get_payload(decode=True) == ics
         assert text_part(received).strip() == "Plain text 0"
 
+    def test_an_address_with_a_norwegian_domain_is_delivered(self, db, smtp_server):
+        queue(db, 1, to_address="ola@bølle.no", to_name="Ola Ås")
+        assert outbox.deliver().sent == 1
+        [received] = smtp_server.messages
+        assert received["To"].addresses[0].addr_spec == "ola@xn--blle-gra.no"
+        assert received["To"].addresses[0].display_name == "Ola Ås"
+
     def test_a_line_break_in_a_header_is_refused_not_sent(self, db, smtp_server):
         [message] = queue(db, 1, subject="Hei\r\nBcc: everyone@example.org")
         report = outbox.deliver()
