@@ -43,12 +43,11 @@ def register_extensions(app: Flask) -> None:
     from flask_babel import get_locale, lazy_gettext
 
     from guidematch import errors, i18n, security
-    from guidematch.extensions import babel, bootstrap, csrf, db, limiter, login_manager, mail, migrate
+    from guidematch.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
     from guidematch.models import User
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
-    mail.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
     bootstrap.init_app(app)
@@ -65,7 +64,8 @@ def register_extensions(app: Flask) -> None:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_COUNT"],
                                 x_proto=app.config["PROXY_COUNT"], x_host=app.config["PROXY_COUNT"])
     errors.register(app)
-    app.jinja_env.globals.update(get_locale=get_locale, text_direction=i18n.text_direction)
+    app.jinja_env.globals.update(get_locale=get_locale, text_direction=i18n.text_direction,
+                                 page_locales=i18n.page_locales)
 
 
 def register_unit_of_work(app: Flask) -> None:

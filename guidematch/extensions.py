@@ -4,7 +4,6 @@ from flask_bootstrap import Bootstrap5
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
-from flask_mail import Mail
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
@@ -13,7 +12,6 @@ from guidematch.models.base import Model
 
 db = SQLAlchemy(model_class=Model)
 migrate = Migrate(compare_type=True, render_as_batch=True)
-mail = Mail()
 csrf = CSRFProtect()
 login_manager = LoginManager()
 babel = Babel()

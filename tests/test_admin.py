@@ -27,7 +27,7 @@ def test_admin_creates_a_branch_and_a_coordinator(client, auth, db):
 def test_duplicate_branch_slug_is_shown_next_to_the_field(client, auth, branch):
     _admin(auth)
     page = client.post("/admin", data={"slug": branch.slug, "name": "Again"}).get_data(as_text=True)
-    assert "exists already" in page and 'value="Again"' in page
+    assert "finnes allerede en lokalforening" in page and 'value="Again"' in page
 
 
 def test_coordinator_without_branch_is_refused(client, auth, db):
@@ -35,7 +35,7 @@ def test_coordinator_without_branch_is_refused(client, auth, db):
     page = client.post("/admin/users/new", data={
         "name": "X", "email": "x@example.org", "role": "coordinator", "branch_id": 0,
         "locale": "nb", "password": "a good long password"}).get_data(as_text=True)
-    assert "belongs to a branch" in page
+    assert "hører til en lokalforening" in page
     assert db.session.query(User).filter_by(email="x@example.org").count() == 0
 
 
@@ -62,6 +62,6 @@ def test_settings_refuse_a_shortest_duration_above_the_longest(client, logged_in
             "evaluation_after_months": 3, "retention_months": 24, "min_score": 0,
             "agreement_text": branch.agreement_text, **{f"weight_{k}": 1 for k in branch.weights()}}
     page = client.post("/settings", data=form).get_data(as_text=True)
-    assert "cannot be longer" in page
+    assert "kan ikke være lengre" in page
     db.session.refresh(branch)
     assert branch.min_months == 9

@@ -72,7 +72,7 @@ def test_create_user_command_makes_a_coordinator(runner, branch, db):
 def test_create_user_command_refuses_a_short_password(runner, branch, db):
     result = runner.invoke(args=["create-user", "--email", "a@example.org", "--name", "A",
                                  "--branch", branch.slug, "--password", "short"])
-    assert result.exit_code != 0 and "at least 10" in result.output
+    assert result.exit_code != 0 and "minst 10 tegn" in result.output
     assert db.session.query(User).count() == 0
 
 

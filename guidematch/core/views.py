@@ -16,12 +16,13 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import func, select, text
 
+from guidematch import i18n
 from guidematch.extensions import db
 from guidematch.i18n import LOCALE_NAMES
 from guidematch.models import Branch, Guide, Pairing, Refugee
 from guidematch.scoping import branch_select, current_branch, public
 from guidematch.services import clock, meetings
-from guidematch.vocabulary import PERSON_LOCALES, GuideStatus, PairingStatus, RefugeeStatus
+from guidematch.vocabulary import GuideStatus, PairingStatus, RefugeeStatus
 
 bp = Blueprint("core", __name__)
 
@@ -86,14 +87,16 @@ def dashboard():
 @public
 def set_language():
     """Remember the chosen language for this browser and go back."""
-    locale = request.form.get("locale", "")
-    if locale not in PERSON_LOCALES:
-        abort(400)
-    session["locale"] = locale
-    if current_user.is_authenticated and locale in ("nb", "en"):
-        current_user.locale = locale
     target = request.form.get("next", "")
-    return redirect(target if target.startswith("/") and not target.startswith("//") else url_for("core.dashboard"))
+    if not target.startswith("/") or target.startswith("//"):
+        target = url_for("core.dashboard")
+    locale = request.form.get("locale", "")
+    chosen_for = i18n.remember_choice(locale, i18n.endpoint_for(target))
+    if chosen_for is None:  # not a language that page offers
+        abort(400)
+    if chosen_for == i18n.UI_CHOICE and current_user.is_authenticated:
+        current_user.locale = locale  # their choice outlives the session
+    return redirect(i18n.without_language_parameter(target))
 
 
 @bp.route("/branch", methods=["POST"])

@@ -10,18 +10,18 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from guidematch import links, programme
+from guidematch import i18n, links, programme
 from guidematch.form_errors import refuse, show_error
 from guidematch.linkpages.forms import AcceptForm, EvaluationForm, QuickAnswerForm, WeekForm
 from guidematch.scoping import public
 from guidematch.services import clock, evaluations, meetings, person_links
 from guidematch.services import pairings as pairing_service
 from guidematch.services.errors import DomainError
-from guidematch.vocabulary import PERSON_LOCALES, PairingStatus
+from guidematch.vocabulary import PairingStatus
 
 bp = Blueprint("links", __name__)
 
@@ -29,16 +29,12 @@ bp = Blueprint("links", __name__)
 @contextmanager
 def person_language(person=None):
     """Speak the language the person chose in the footer, else their own, else the browser's."""
-    chosen = session.get("locale")
-    locale = chosen if chosen in PERSON_LOCALES else getattr(person, "locale", None)
-    if locale not in PERSON_LOCALES:
-        locale = request.accept_languages.best_match(PERSON_LOCALES) or "nb"
-    with force_locale(locale):
+    with force_locale(i18n.visitor_locale(person)):
         yield
 
 
 def render(template: str, status: int = 200, **context):
-    return render_template(template, language_choices=PERSON_LOCALES, **context), status
+    return render_template(template, **context), status
 
 
 def invalid_link(purpose: str, token: str, error: links.LinkError):

@@ -50,7 +50,7 @@ def reset_password(email: str, password: str) -> User:
     """Set a new password for the account with this email, and lift any login lock."""
     user = db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
     if user is None:
-        raise DomainError("No user has this email.", "email")
+        raise DomainError(_("No user has this email."), "email")
     _check_password_strength(password)
     user.set_password(password)
     user.failed_logins = 0
@@ -60,7 +60,8 @@ def reset_password(email: str, password: str) -> User:
 
 def _check_password_strength(password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise DomainError(f"The password must be at least {MIN_PASSWORD_LENGTH} characters.", "password")
+        raise DomainError(_("The password must be at least %(count)s characters.",
+                            count=MIN_PASSWORD_LENGTH), "password")
 
 
 def create_user(email: str, name: str, password: str, role: Role,
@@ -69,9 +70,9 @@ def create_user(email: str, name: str, password: str, role: Role,
     email = email.strip().lower()
     _check_password_strength(password)
     if role == Role.COORDINATOR and branch is None:
-        raise DomainError("A coordinator belongs to a branch.", "branch")
+        raise DomainError(_("A coordinator belongs to a branch."), "branch")
     if db.session.scalar(select(User.id).where(func.lower(User.email) == email)):
-        raise DomainError("A user with this email exists already.", "email")
+        raise DomainError(_("A user with this email exists already."), "email")
     user = User(email=email, name=name, role=role, branch=branch, locale=locale)
     user.set_password(password)
     db.session.add(user)

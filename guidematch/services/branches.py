@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from guidematch.extensions import db
@@ -19,9 +20,9 @@ def create_branch(slug: str, name: str) -> Branch:
     """Add a branch; the slug is its name in URLs and CSV files."""
     slug = slug.strip().lower()
     if not SLUG.fullmatch(slug):
-        raise DomainError("Use lowercase letters, digits and dashes for the short name.", "slug")
+        raise DomainError(_("Use lowercase letters, digits and dashes for the short name."), "slug")
     if db.session.scalar(select(Branch.id).where(Branch.slug == slug)):
-        raise DomainError("A branch with this short name exists already.", "slug")
+        raise DomainError(_("A branch with this short name exists already."), "slug")
     branch = Branch(slug=slug, name=name.strip())
     db.session.add(branch)
     db.session.flush()
@@ -52,9 +53,10 @@ def update_settings(branch: Branch, settings: ProgrammeSettings) -> list[str]:
     to the exact text the person accepted.
     """
     if settings.min_months > settings.max_months:
-        raise DomainError("The shortest duration cannot be longer than the longest.", "min_months")
+        raise DomainError(_("The shortest duration cannot be longer than the longest."),
+                          "min_months")
     if not any(settings.weights.values()):
-        raise DomainError("At least one matching weight must be above zero.", "weights")
+        raise DomainError(_("At least one weight must be above 0."), "weights")
     changed = []
     values = {
         "name": settings.name, "contact_email": settings.contact_email, "districts": settings.districts,

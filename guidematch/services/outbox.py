@@ -14,20 +14,27 @@ mail clients can fold the copy). Losing a refugee's confirmation is worse than
 a rare duplicate, and the window is a single commit. Sending never starts
 without a working SMTP connection, so an outage costs no attempts: messages
 simply wait.
+
+Sending uses the standard library only: `email.message.EmailMessage` with
+quoted-printable bodies (SMTP allows 998 characters a line, and an HTML email
+of link buttons has longer lines) and `smtplib` with a timeout shorter than the
+lease. The MAIL_* settings keep the names Flask-Mail gave them.
 """
 from __future__ import annotations
 
 import base64
 import logging
 import smtplib
+import ssl
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from email import charset as email_charset
-from email.mime.text import MIMEText
+from email import policy
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import format_datetime, parseaddr
 
 from flask import current_app
 from flask_babel import gettext as _
-from flask_mail import BadHeaderError, Connection, Message
 from sqlalchemy import func, select, update
 
 from guidematch import unit_of_work
@@ -50,21 +57,7 @@ MAX_ATTEMPTS = 8
 LEASE = timedelta(minutes=15)
 DEFAULT_SMTP_TIMEOUT = 30
 DUE_STATUSES = (OutboxStatus.QUEUED, OutboxStatus.SENDING)
-
-
-
-class OutboxMail(Message):
-    """A Flask-Mail message whose text and HTML bodies are quoted-printable.
-
-    Flask-Mail sends UTF-8 bodies unencoded ("8bit"), so a long HTML line (an
-    email of link buttons) would go out longer than the 998 characters SMTP
-    allows, and servers refuse it. Quoted-printable keeps lines short.
-    """
-
-    def _mimetext(self, text, subtype="plain"):
-        body_charset = email_charset.Charset("utf-8")
-        body_charset.body_encoding = email_charset.QP
-        return MIMEText(text, _subtype=subtype, _charset=body_charset)
+DEFAULT_SENDER = "guidematch@localhost"
 
 
 @dataclass
@@ -102,18 +95,32 @@ def count_waiting() -> int:
         .where(OutboxMessage.status.in_(DUE_STATUSES))) or 0
 
 
-class _TimedConnection(Connection):
-    """Flask-Mail's connection, with a timeout so a stuck server can't outlast the lease."""
+def open_smtp() -> smtplib.SMTP:
+    """Connect to the MAIL_SERVER, with a timeout so a stuck server can't outlast the lease."""
+    config = current_app.config
+    timeout = config.get("MAIL_TIMEOUT", DEFAULT_SMTP_TIMEOUT)
+    server, port = config["MAIL_SERVER"], config.get("MAIL_PORT", 25)
+    tls = ssl.create_default_context()  # refugees' data: the relay's certificate is checked
+    if config.get("MAIL_USE_SSL"):
+        smtp = smtplib.SMTP_SSL(server, port, timeout=timeout, context=tls)
+    else:
+        smtp = smtplib.SMTP(server, port, timeout=timeout)
+    try:
+        if config.get("MAIL_USE_TLS"):
+            smtp.starttls(context=tls)
+        if config.get("MAIL_USERNAME") and config.get("MAIL_PASSWORD"):
+            smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
+    except BaseException:
+        smtp.close()
+        raise
+    return smtp
 
-    def configure_host(self):
-        timeout = current_app.config.get("MAIL_TIMEOUT", DEFAULT_SMTP_TIMEOUT)
-        smtp_class = smtplib.SMTP_SSL if self.mail.use_ssl else smtplib.SMTP
-        host = smtp_class(self.mail.server, self.mail.port, timeout=timeout)
-        if self.mail.use_tls:
-            host.starttls()
-        if self.mail.username and self.mail.password:
-            host.login(self.mail.username, self.mail.password)
-        return host
+
+def _close(smtp: smtplib.SMTP) -> None:
+    try:
+        smtp.quit()
+    except (OSError, smtplib.SMTPException):
+        smtp.close()
 
 
 def deliver(limit: int | None = None, now: datetime | None = None) -> DeliveryReport:
@@ -135,8 +142,7 @@ def deliver(limit: int | None = None, now: datetime | None = None) -> DeliveryRe
     if not due:
         return report
     try:
-        connection = _TimedConnection(current_app.extensions["mail"])
-        connection.__enter__()
+        connection = open_smtp()
     except (OSError, smtplib.SMTPException) as exc:
         report.waiting = count_waiting()
         report.error = f"SMTP server unreachable ({_describe(exc)}): nothing was sent."
@@ -150,10 +156,7 @@ def deliver(limit: int | None = None, now: datetime | None = None) -> DeliveryRe
             if not _send_one(connection, message, report, now):
                 break  # the connection is gone; the rest waits for the next run
     finally:
-        try:
-            connection.__exit__(None, None, None)
-        except (OSError, smtplib.SMTPException):
-            pass
+        _close(connection)
     with unit_of_work.transaction():
         report.waiting = count_waiting()
     return report
@@ -186,13 +189,15 @@ def claim_next(now: datetime) -> OutboxMessage | None:
     return None
 
 
-def _send_one(connection: Connection, message: OutboxMessage, report: DeliveryReport,
+def _send_one(connection: smtplib.SMTP, message: OutboxMessage, report: DeliveryReport,
               now: datetime | None) -> bool:
     """Send one claimed message and record the outcome; False when the connection broke."""
     try:
-        connection.send(build_message(message))
+        connection.send_message(build_message(message), from_addr=parseaddr(_sender())[1],
+                                to_addrs=[ascii_domain(message.to_address)])
     except (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPDataError,
-            smtplib.SMTPNotSupportedError, BadHeaderError, UnicodeError, ValueError) as exc:
+            smtplib.SMTPNotSupportedError, UnicodeError, ValueError) as exc:
+        # ValueError: a header with a line break (header injection), a malformed address.
         _reschedule(message, exc, report, now)
         return True
     except (OSError, smtplib.SMTPException) as exc:
@@ -235,21 +240,44 @@ def _describe(exc: Exception) -> str:
     return type(exc).__name__
 
 
-def build_message(message: OutboxMessage) -> Message:
-    """Return the Flask-Mail message for an outbox row (text and HTML, attachments)."""
-    recipient = (message.to_name, message.to_address) if message.to_name else message.to_address
-    mail = OutboxMail(subject=message.subject, recipients=[recipient], body=message.body_text,
-                      html=message.body_html or None, charset="utf-8")
+def ascii_domain(address: str) -> str:
+    """Return the address with its domain in IDNA form (ola@xn--blle-gra.no), as SMTP wants."""
+    local, at, domain = address.rpartition("@")
+    try:
+        return f"{local}{at}{domain.encode('idna').decode('ascii')}" if at else address
+    except UnicodeError:  # not a domain IDNA can write: the server will say so
+        return address
+
+
+def _sender() -> str:
+    return current_app.config.get("MAIL_DEFAULT_SENDER") or DEFAULT_SENDER
+
+
+def build_message(message: OutboxMessage) -> EmailMessage:
+    """Return the email for an outbox row: text and HTML alternatives, then any attachments."""
+    mail = EmailMessage(policy=policy.SMTP)
+    sender = _sender()
+    mail["From"] = sender
+    to_address = ascii_domain(message.to_address)
+    mail["To"] = Address(message.to_name, addr_spec=to_address) if message.to_name else to_address
+    mail["Subject"] = message.subject
+    mail["Date"] = format_datetime(clock.now())
     # The same Message-ID on every attempt: a copy sent after a crash is recognisably one.
-    sender = str(mail.sender or "guidematch@localhost")
-    domain = sender.rsplit("@", 1)[-1].strip("> ") or "localhost"
-    mail.msgId = f"<outbox.{message.id}.{message.created_at:%Y%m%d%H%M%S}@{domain}>"
+    domain = parseaddr(sender)[1].rpartition("@")[2] or "localhost"
+    mail["Message-ID"] = f"<outbox.{message.id}.{message.created_at:%Y%m%d%H%M%S}@{domain}>"
     if message.branch_id:
         branch = db.session.get(Branch, message.branch_id)
         if branch is not None and branch.contact_email:
-            mail.reply_to = branch.contact_email
+            mail["Reply-To"] = branch.contact_email
+    mail.set_content(message.body_text, subtype="plain", charset="utf-8", cte="quoted-printable")
+    if message.body_html:
+        mail.add_alternative(message.body_html, subtype="html", charset="utf-8",
+                             cte="quoted-printable")
     for item in message.attachments or []:
-        mail.attach(item["filename"], item["content_type"], base64.b64decode(item["data"]))
+        content_type = policy.default.header_factory("Content-Type", item["content_type"])
+        mail.add_attachment(base64.b64decode(item["data"]), maintype=content_type.maintype,
+                            subtype=content_type.subtype, filename=item["filename"],
+                            params=dict(content_type.params))
     return mail
 
 

@@ -7,7 +7,7 @@ who is registered.
 from __future__ import annotations
 
 from flask import (
-    Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for,
+    Blueprint, abort, current_app, flash, redirect, render_template, request, url_for,
 )
 from flask_babel import get_locale, refresh
 from flask_babel import gettext as _
@@ -15,7 +15,7 @@ from flask_login import login_required
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from guidematch import labels, links, unit_of_work
+from guidematch import i18n, labels, links, unit_of_work
 from guidematch.consent_texts import GUIDE_PRIVACY, REFERRAL_PRIVACY, REFUGEE_PRIVACY, guide_commitment
 from guidematch.extensions import db, limiter
 from guidematch.form_errors import show_error
@@ -24,7 +24,7 @@ from guidematch.scoping import current_branch, public
 from guidematch.services import signup
 from guidematch.services.errors import DomainError
 from guidematch.signup.forms import GuideSignupForm, ReferralForm, RefugeeSignupForm
-from guidematch.vocabulary import CONFIRM_LINK_DAYS, PERSON_LOCALES, UNCONFIRMED_PURGE_DAYS
+from guidematch.vocabulary import CONFIRM_LINK_DAYS, UNCONFIRMED_PURGE_DAYS
 
 bp = Blueprint("signup", __name__)
 
@@ -44,15 +44,14 @@ def _confirm_limit() -> str:
 @bp.before_request
 def language_from_query():
     """Let a link choose the language of a public page (`?lang=ar`), for this browser."""
-    lang = request.args.get("lang", "")
-    if lang in PERSON_LOCALES and session.get("locale") != lang:
-        session["locale"] = lang
+    lang = request.args.get(i18n.QUERY_PARAMETER, "")
+    if lang and i18n.remember_choice(lang, request.endpoint):
         refresh()
 
 
 def _render(template: str, **context):
-    return render_template(template, language_choices=PERSON_LOCALES,
-                           days_of_week=labels.DAY_LABELS, parts_of_day=labels.DAY_PART_LABELS, **context)
+    return render_template(template, days_of_week=labels.DAY_LABELS,
+                           parts_of_day=labels.DAY_PART_LABELS, **context)
 
 
 def _branch_from_query(endpoint: str):

@@ -75,6 +75,43 @@ class TestWithMailServer:
         assert buttons in html_part(received)
         assert text_part(received).startswith("Hei på deg, æøå yyy")
 
+    def test_an_invitation_arrives_with_its_calendar_file_and_the_branchs_reply_address(
+            self, db, branch, smtp_server):
+        import base64
+
+        branch.contact_email = "tromso@rodekors.example"
+        ics = "BEGIN:VCALENDAR\r\nSUMMARY:Møte på Tromsøya\r\nEND:VCALENDAR\r\n".encode()
+        [message] = queue(db, 1)
+        message.branch_id = branch.id
+        message.attachments = [{"filename": "moete.ics",
+                                "content_type": "text/calendar; method=REQUEST",
+                                "data": base64.b64encode(ics).decode("ascii")}]
+        db.session.commit()
+        assert outbox.deliver().sent == 1
+        [received] = smtp_server.messages
+        assert received["Reply-To"] == "tromso@rodekors.example"
+        assert received["From"] == "guidematch@rodekors.example"
+        [calendar] = list(received.iter_attachments())
+        assert calendar.get_filename() == "moete.ics"
+        assert calendar.get_content_type() == "text/calendar"
+        assert calendar.get_param("method") == "REQUEST"
+        assert calendar.get_payload(decode=True) == ics
+        assert text_part(received).strip() == "Plain text 0"
+
+    def test_an_address_with_a_norwegian_domain_is_delivered(self, db, smtp_server):
+        queue(db, 1, to_address="ola@bølle.no", to_name="Ola Ås")
+        assert outbox.deliver().sent == 1
+        [received] = smtp_server.messages
+        assert received["To"].addresses[0].addr_spec == "ola@xn--blle-gra.no"
+        assert received["To"].addresses[0].display_name == "Ola Ås"
+
+    def test_a_line_break_in_a_header_is_refused_not_sent(self, db, smtp_server):
+        [message] = queue(db, 1, subject="Hei\r\nBcc: everyone@example.org")
+        report = outbox.deliver()
+        db.session.refresh(message)
+        assert (report.sent, report.retrying) == (0, 1) and message.status == OutboxStatus.QUEUED
+        assert smtp_server.messages == []
+
     def test_limit_sends_only_that_many(self, db, runner, smtp_server):
         queue(db, 3)
         runner.invoke(args=["outbox", "deliver", "--limit", "2"])
@@ -130,8 +167,8 @@ class TestWithMailServer:
 
     def test_every_attempt_carries_the_same_message_id(self, db, smtp_server):
         [message] = queue(db, 1)
-        first = outbox.build_message(message).msgId
-        assert first == outbox.build_message(message).msgId
+        first = outbox.build_message(message)["Message-ID"]
+        assert first == outbox.build_message(message)["Message-ID"]
         outbox.deliver()
         assert smtp_server.messages[0]["Message-ID"] == first
 
