@@ -19,6 +19,7 @@ class AcceptForm(FlaskForm):
 
 
 class QuickAnswerForm(FlaskForm):
+    # The view sets the choices: programme.quick_answers of the pairing's branch.
     minutes = RadioField(coerce=int, choices=[(m, str(m)) for m in QUICK_LOG_MINUTES],
                          validators=[InputRequired()])
 

@@ -14,7 +14,7 @@ from flask import Blueprint, flash, redirect, render_template, request, session,
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from guidematch import links, programme
+from guidematch import agreement_texts, links, programme
 from guidematch.extensions import db
 from guidematch.form_errors import show_error
 from guidematch.linkpages.forms import AcceptForm, EvaluationForm, QuickAnswerForm, WeekForm
@@ -66,7 +66,8 @@ def agreement(token: str):
         error = None
         if form.validate_on_submit():
             try:
-                pairing_service.accept_agreement(pairing, link.side)
+                pairing_service.accept_agreement(pairing, link.side,
+                                                 locale=agreement_texts.current_locale())
             except DomainError as refused:
                 db.session.rollback()
                 error = refused.message
@@ -74,10 +75,9 @@ def agreement(token: str):
                 db.session.commit()
                 return redirect(url_for("links.agreement", token=token))
         accepted_at = pairing.guide_accepted_at if link.side == "guide" else pairing.refugee_accepted_at
-        intro, commitments = pairing_service.agreement_content(pairing.branch)
         other = person_links.other_person(pairing, link.side)
         return render("links/agreement.html", form=form, error=error, link=link, pairing=pairing,
-                      accepted_at=accepted_at, intro=intro, commitments=commitments,
+                      accepted_at=accepted_at, agreement=agreement_texts.agreement(pairing.branch),
                       other_name=other.first_name, open=pairing.status == PairingStatus.AWAITING_AGREEMENT,
                       active=pairing.status == PairingStatus.ACTIVE)
 
@@ -103,6 +103,8 @@ def weekly_log(token: str):
         return invalid_link(person_links.WEEKLY_LOG, token, error)
     with person_language(link.person):
         form = QuickAnswerForm(minutes=link.minutes)
+        form.minutes.choices = [(m, str(m)) for m in programme.quick_answers(
+            link.pairing.branch.weekly_minutes, link.minutes)]
         error = None
         if form.validate_on_submit():
             try:
