@@ -102,9 +102,9 @@ def weekly_log(token: str):
     except links.LinkError as error:
         return invalid_link(person_links.WEEKLY_LOG, token, error)
     with person_language(link.person):
+        answers = programme.quick_answers(link.pairing.branch.weekly_minutes, link.minutes)
         form = QuickAnswerForm(minutes=link.minutes)
-        form.minutes.choices = [(m, str(m)) for m in programme.quick_answers(
-            link.pairing.branch.weekly_minutes, link.minutes)]
+        form.offer(answers)
         error = None
         if form.validate_on_submit():
             try:
@@ -119,7 +119,7 @@ def weekly_log(token: str):
                 return redirect(url_for("links.weekly_log", token=token))
         answer = meetings.weekly_answer(link.pairing, link.week)
         return render("links/weekly_log.html", form=form, error=error, link=link, answer=answer,
-                      token=token, **_week_context(link))
+                      answers=answers, token=token, **_week_context(link))
 
 
 @bp.route("/log/<token>/form", methods=["GET", "POST"])
