@@ -13,7 +13,7 @@ from flask_babel import format_decimal, ngettext, pgettext
 
 
 def hours_number(minutes: int) -> str:
-    """Return `minutes` as a number of hours in the reader's language (90 -> "1,5" in nb, "1.5" in en)."""
+    """Return `minutes` as a number of hours in the reader's language: 90 -> "1,5" (nb), "1.5"."""
     return format_decimal(Decimal(minutes) / 60, format="#,##0.##")
 
 
@@ -23,13 +23,14 @@ def _exact_in_hours(minutes: int) -> bool:
 
 
 def duration(minutes: int) -> str:
-    """Return a time together in words: "2 timer", "1,5 timer", or "100 minutter" when hours would round."""
+    """Return a time together in words: "2 timer", "1,5 timer"; "100 minutter" where hours round."""
     minutes = int(minutes)
     if minutes % 60 == 0:
         return ngettext("%(num)s hour", "%(num)s hours", minutes // 60)
     if _exact_in_hours(minutes):
         # A decimal number of hours takes the plural (or the form CLDR gives fractions) everywhere.
-        return pgettext("a decimal number of hours, e.g. 1.5", "%(num)s hours", num=hours_number(minutes))
+        return pgettext("a decimal number of hours, e.g. 1.5", "%(num)s hours",
+                        num=hours_number(minutes))
     return ngettext("%(num)s minute", "%(num)s minutes", minutes)
 
 

@@ -173,7 +173,8 @@ MAX_WEEKLY_MINUTES = 1440  # the weekly minimum goes from 0 (no minimum) to a wh
 DEFAULT_EVALUATION_MONTHS = 3
 DEFAULT_RETENTION_MONTHS = 24
 UNCONFIRMED_PURGE_DAYS = 30
-DATA_REQUEST_ANSWER_DAYS = 30  # GDPR art. 12(3): a request to see or erase data is answered within a month
+# GDPR art. 12(3): a request to see, correct or erase data is answered within a month.
+DATA_REQUEST_ANSWER_DAYS = 30
 CONFIRM_LINK_DAYS = 7  # how long a sign-up's confirmation link works
 AT_RISK_WEEKS_UNDER = 2
 AT_RISK_DAYS_WITHOUT_LOG = 14

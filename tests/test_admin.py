@@ -52,7 +52,8 @@ def test_coordinator_changes_rules_and_a_new_agreement_text_gets_a_new_version(c
     db.session.refresh(branch)
     assert (branch.min_months, branch.weekly_minutes, branch.min_score) == (6, 90, 10.0)
     assert branch.districts == ["Tromsøya", "Kvaløya"]
-    assert branch.agreement_version == 2 and branch.agreement_texts["nb"].text == "Vi møtes hver uke.\n"
+    assert branch.agreement_version == 2
+    assert branch.agreement_texts["nb"].text == "Vi møtes hver uke.\n"
     assert set(branch.agreement_texts) == {"nb"}  # the other languages keep the filled default
     event = db.session.query(AuditEvent).filter_by(action="branch_settings_changed").one()
     assert {"agreement_text_nb", "agreement_version"} <= set(event.details["fields"])

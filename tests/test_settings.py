@@ -1,4 +1,4 @@
-"""The settings page: programme rules, the agreement per language, messages in the coordinator's language."""
+"""The settings page: the rules, the agreement per language, messages in the reader's language."""
 from __future__ import annotations
 
 import pytest
@@ -22,11 +22,13 @@ def shown_form(branch: Branch, **changes) -> dict:
     form = {
         "name": branch.name, "contact_email": branch.contact_email, "districts": "",
         "min_months": branch.min_months, "max_months": branch.max_months,
-        "weekly_minutes": branch.weekly_minutes, "evaluation_after_months": branch.evaluation_after_months,
+        "weekly_minutes": branch.weekly_minutes,
+        "evaluation_after_months": branch.evaluation_after_months,
         "retention_months": branch.retention_months, "min_score": 0,
         **({"monthly_group_meetings": "y"} if branch.monthly_group_meetings else {}),
         **{f"weight_{key}": value for key, value in branch.weights().items()},
-        **{f"agreement_{locale}": agreement_texts.words(branch, locale) for locale in PERSON_LOCALES},
+        **{f"agreement_{locale}": agreement_texts.words(branch, locale)
+           for locale in PERSON_LOCALES},
     }
     form.update(changes)
     return form
@@ -38,7 +40,8 @@ def save(client, db, branch, **changes):
     return response
 
 
-def test_the_page_shows_the_default_agreement_in_the_coordinators_language(client, logged_in, own_rules):
+def test_the_page_shows_the_default_agreement_in_the_coordinators_language(
+        client, logged_in, own_rules):
     page = client.get("/settings").get_data(as_text=True)
     preview = page.split('id="default-agreement"')[1].split("</figure>")[0]
     assert "møtes minst 1,5 timer i uken" in preview and "etter 2 måneder" in preview
@@ -57,7 +60,8 @@ def test_an_english_speaking_coordinator_sees_the_default_in_english(client, aut
     assert "meet for at least 1.5 hours a week" in preview and "møtes" not in preview
 
 
-def test_a_text_of_ones_own_is_kept_for_its_language_and_can_be_reset(client, logged_in, db, own_rules):
+def test_a_text_of_ones_own_is_kept_for_its_language_and_can_be_reset(
+        client, logged_in, db, own_rules):
     assert save(client, db, own_rules, agreement_ar="نلتقي كل يوم سبت.").status_code == 302
     branch = db.session.get(Branch, own_rules.id)
     assert {k: t.text for k, t in branch.agreement_texts.items()} == {"ar": "نلتقي كل يوم سبت.\n"}
@@ -72,7 +76,8 @@ def test_a_text_of_ones_own_is_kept_for_its_language_and_can_be_reset(client, lo
     assert branch.agreement_texts == {} and branch.agreement_version == 3
 
 
-def test_changing_a_rule_keeps_the_defaults_and_starts_a_new_version(client, logged_in, db, own_rules):
+def test_changing_a_rule_keeps_the_defaults_and_starts_a_new_version(
+        client, logged_in, db, own_rules):
     save(client, db, own_rules, weekly_minutes=150)  # the textareas still hold the old defaults
     branch = db.session.get(Branch, own_rules.id)
     assert branch.agreement_texts == {} and branch.agreement_version == 2
@@ -91,11 +96,13 @@ def test_no_weekly_minimum_is_a_valid_setting(client, logged_in, db, own_rules):
 
 
 @pytest.mark.parametrize("changes, message", [
-    ({"weekly_minutes": 1441}, "Skriv inn minutter fra 0 (ingen minstetid) til 1440 (et helt døgn)."),
+    ({"weekly_minutes": 1441},
+     "Skriv inn minutter fra 0 (ingen minstetid) til 1440 (et helt døgn)."),
     ({"weekly_minutes": ""}, "Skriv inn minuttene, for eksempel 120 for to timer."),
     ({"max_months": 40}, "Skriv inn et antall måneder fra 1 til 36."),
     ({"evaluation_after_months": 0}, "Skriv inn et antall måneder fra 1 til 12."),
-    ({"min_months": 11, "max_months": 10}, "Korteste varighet kan ikke være lengre enn planlagt varighet."),
+    ({"min_months": 11, "max_months": 10},
+     "Korteste varighet kan ikke være lengre enn planlagt varighet."),
     ({"weight_age": 11}, "Skriv inn et tall fra 0 til 10."),
     ({"min_score": 101}, "Skriv inn et tall fra 0 til 100."),
     ({"name": ""}, "Skriv inn navnet på lokalforeningen."),

@@ -50,7 +50,8 @@ TOO_LONG = _l("Use at most %(max)s characters.")
 
 
 def months_field(label, most: int) -> IntegerField:
-    return IntegerField(label, validators=[InputRequired(ENTER_NUMBER), NumberRange(1, most, MONTHS_RANGE)])
+    return IntegerField(label, validators=[InputRequired(ENTER_NUMBER),
+                                           NumberRange(1, most, MONTHS_RANGE)])
 
 
 class SettingsForm(FlaskForm):
@@ -58,7 +59,8 @@ class SettingsForm(FlaskForm):
         DataRequired(_l("Enter the branch's name.")), Length(max=120, message=TOO_LONG)])
     contact_email = EmailField(_l("Contact email shown to guides and refugees"), validators=[
         Optional(), Email(_l("Enter a valid email address.")), Length(max=254, message=TOO_LONG)])
-    districts = TextAreaField(_l("Districts (one per line)"), validators=[Length(max=4000, message=TOO_LONG)])
+    districts = TextAreaField(_l("Districts (one per line)"),
+                              validators=[Length(max=4000, message=TOO_LONG)])
     min_months = months_field(_l("Shortest normal duration (months)"), 36)
     max_months = months_field(_l("Planned duration (months)"), 36)
     weekly_minutes = IntegerField(
@@ -68,7 +70,8 @@ class SettingsForm(FlaskForm):
         description=_l("0 means no weekly minimum."))
     monthly_group_meetings = BooleanField(_l("Monthly group meetings"))
     evaluation_after_months = months_field(_l("Evaluation after (months)"), 12)
-    retention_months = months_field(_l("Anonymise people this many months after their pairing ended"), 120)
+    retention_months = months_field(
+        _l("Anonymise people this many months after their pairing ended"), 120)
     min_score = DecimalField(_l("Lowest score a proposal may have (0 = off)"), places=0,
                              validators=[Optional(), NumberRange(0, 100, NUMBER_RANGE)], default=0)
     submit = SubmitField(_l("Save settings"))
@@ -86,4 +89,5 @@ for _locale in PERSON_LOCALES:
         _l("Agreement in %(language)s", language=LOCALE_NAMES[_locale]),
         validators=[Optional(), Length(max=10000, message=TOO_LONG)],
         render_kw={"rows": 9, "lang": _locale, "dir": text_direction(_locale)}))
-    setattr(SettingsForm, f"agreement_{_locale}_reset", BooleanField(_l("Use the default text again")))
+    setattr(SettingsForm, f"agreement_{_locale}_reset",
+            BooleanField(_l("Use the default text again")))

@@ -88,7 +88,7 @@ def _settings_form(branch: Branch) -> SettingsForm:
 
 
 def _agreement_texts(form: SettingsForm) -> dict[str, str]:
-    """Return the submitted agreement per language; "" where the coordinator asked for the default."""
+    """Return the submitted agreement per language; "" where the coordinator chose the default."""
     return {locale: "" if getattr(form, f"agreement_{locale}_reset").data
             else getattr(form, f"agreement_{locale}").data or "" for locale in PERSON_LOCALES}
 
@@ -120,8 +120,8 @@ def settings():
             flash(_("Settings saved.") if changed else _("Nothing was changed."), "success")
             return redirect(url_for("admin.settings"))
     weight_fields = [getattr(form, f"weight_{key}") for key in WEIGHT_LABELS]
-    agreement_fields = [(locale, getattr(form, f"agreement_{locale}"), getattr(form, f"agreement_{locale}_reset"))
-                        for locale in PERSON_LOCALES]
-    return render_template("admin/settings.html", form=form, branch=branch, weight_fields=weight_fields,
-                           agreement_fields=agreement_fields,
+    agreement_fields = [(locale, getattr(form, f"agreement_{locale}"),
+                         getattr(form, f"agreement_{locale}_reset")) for locale in PERSON_LOCALES]
+    return render_template("admin/settings.html", form=form, branch=branch,
+                           weight_fields=weight_fields, agreement_fields=agreement_fields,
                            default_agreement=agreement_texts.default_agreement(branch))

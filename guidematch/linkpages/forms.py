@@ -2,7 +2,8 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
-    DateField, IntegerField, RadioField, SelectChoice, SelectMultipleField, SubmitField, TextAreaField,
+    DateField, IntegerField, RadioField, SelectChoice, SelectMultipleField, SubmitField,
+    TextAreaField,
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -25,7 +26,8 @@ def minute_choices(answers) -> list[SelectChoice]:
 
 
 class QuickAnswerForm(FlaskForm):
-    minutes = RadioField(coerce=int, choices=minute_choices(QUICK_LOG_MINUTES), validators=[InputRequired()])
+    minutes = RadioField(coerce=int, choices=minute_choices(QUICK_LOG_MINUTES),
+                         validators=[InputRequired()])
 
     def offer(self, answers) -> None:
         """Offer these one-click answers (programme.quick_answers of the pairing's branch)."""

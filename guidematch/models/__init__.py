@@ -9,7 +9,7 @@ from guidematch.models.tracking import Attendance, Evaluation, GroupMeeting, Mee
 from guidematch.models.user import User
 
 __all__ = [
-    "AgreementText", "Attendance", "AuditEvent", "Branch", "Consent", "Evaluation", "GroupMeeting", "Guide",
-    "GuideTag", "MatchExclusion", "MeetingLog", "Model", "OutboxMessage", "Pairing", "Pause",
-    "Refugee", "RefugeeTag", "TagKind", "User", "now_utc",
+    "AgreementText", "Attendance", "AuditEvent", "Branch", "Consent", "Evaluation",
+    "GroupMeeting", "Guide", "GuideTag", "MatchExclusion", "MeetingLog", "Model", "OutboxMessage",
+    "Pairing", "Pause", "Refugee", "RefugeeTag", "TagKind", "User", "now_utc",
 ]

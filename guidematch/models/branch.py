@@ -19,7 +19,8 @@ class Branch(Model):
     __tablename__ = "branches"
     __table_args__ = (
         CheckConstraint("min_months >= 1 AND max_months >= min_months", name="months_order"),
-        CheckConstraint(f"weekly_minutes BETWEEN 0 AND {v.MAX_WEEKLY_MINUTES}", name="weekly_minutes_range"),
+        CheckConstraint(f"weekly_minutes BETWEEN 0 AND {v.MAX_WEEKLY_MINUTES}",
+                        name="weekly_minutes_range"),
         CheckConstraint("retention_months >= 1", name="retention_positive"),
     )
 

@@ -58,7 +58,8 @@ def update_settings(branch: Branch, settings: ProgrammeSettings) -> list[str]:
     """
     _check(settings)
     words_before = agreement_texts.all_words(branch)
-    defaults_before = {locale: agreement_texts.default_words(branch, locale) for locale in PERSON_LOCALES}
+    defaults_before = {locale: agreement_texts.default_words(branch, locale)
+                       for locale in PERSON_LOCALES}
     changed = []
     values = {
         "name": settings.name, "contact_email": settings.contact_email, "districts": settings.districts,
@@ -86,7 +87,8 @@ def update_settings(branch: Branch, settings: ProgrammeSettings) -> list[str]:
 
 def _check(settings: ProgrammeSettings) -> None:
     if settings.min_months > settings.max_months:
-        raise DomainError(_("The shortest duration cannot be longer than the longest."), "min_months")
+        raise DomainError(_("The shortest duration cannot be longer than the longest."),
+                          "min_months")
     if not 0 <= settings.weekly_minutes <= MAX_WEEKLY_MINUTES:
         raise DomainError(_("Enter the minutes from %(min)s (no minimum) to %(max)s (a whole day).",
                             min=0, max=MAX_WEEKLY_MINUTES), "weekly_minutes")

@@ -1,4 +1,4 @@
-"""The evaluation some months into a pairing (a branch setting): sending the survey, keeping the answers."""
+"""The evaluation some months into a pairing (a branch setting): the survey and its answers."""
 from __future__ import annotations
 
 from flask_babel import gettext as _

@@ -16,13 +16,13 @@ from sqlalchemy.exc import IntegrityError
 
 from guidematch import agreement_texts, programme
 from guidematch.extensions import db
-from guidematch.models import Branch, Consent, Guide, Pairing, now_utc
+from guidematch.models import Consent, Guide, Pairing, now_utc
 from guidematch.labels import label
 from guidematch.services import audit, clock, notify, person_links
 from guidematch.services.errors import DomainError
 from guidematch.vocabulary import (
-    AGREEMENT_LINK_DAYS, BINDING_PAIRING_STATUSES, ConsentKind, EndReason, GuideStatus, PairingStatus, RefugeeStatus,
-    Respondent,
+    AGREEMENT_LINK_DAYS, BINDING_PAIRING_STATUSES, ConsentKind, EndReason, GuideStatus,
+    PairingStatus, RefugeeStatus, Respondent,
 )
 
 S = PairingStatus
@@ -162,7 +162,7 @@ def reject(pairing: Pairing) -> Pairing:
 
 def accept_agreement(pairing: Pairing, side: Respondent, today: date | None = None,
                      locale: str | None = None) -> bool:
-    """Record one side's acceptance (by their link); activate when both have. Return whether it was new.
+    """Record one side's acceptance (by their link); activate when both have; say if it was new.
 
     `locale` is the language the person read the agreement in (default: the
     current one); the consent names the words of that language.

@@ -86,7 +86,8 @@ def read(purpose: str, token: str) -> PersonLink:
             parse_week_key(week)
         # Signed, so never forged; but the branch's minimum (one of the answers) may have
         # changed since the email went out: any day's minutes are a valid answer.
-        if minutes is not None and (type(minutes) is not int or not 0 <= minutes <= v.MAX_LOG_MINUTES):
+        if minutes is not None and (type(minutes) is not int
+                                    or not 0 <= minutes <= v.MAX_LOG_MINUTES):
             raise ValueError
     except (KeyError, TypeError, ValueError):
         raise links.LinkError("malformed") from None

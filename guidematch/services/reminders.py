@@ -81,7 +81,7 @@ def send_due(today: date | None = None, now: datetime | None = None) -> Summary:
 
 
 def may_end_notice(pairing: Pairing) -> int:
-    """Tell the branch's coordinators that a pairing reached its earliest end; once per coordinator."""
+    """Tell the branch's coordinators that a pairing reached its earliest end; once to each."""
     # The pairing's own months: its ends were set from the branch's rules of the day it started.
     months = programme.whole_months(pairing.start_date, pairing.earliest_end)
     return len(notify.to_coordinators(

@@ -55,9 +55,10 @@ def upgrade():
     sa.Column('branch_id', sa.Integer(), nullable=False),
     sa.Column('locale', sa.String(length=8), nullable=False),
     sa.Column('text', sa.Text(), nullable=False),
-    sa.CheckConstraint("locale IN ('nb', 'en', 'ar', 'uk')", name=op.f('ck_agreement_texts_known_locale')),
-    sa.ForeignKeyConstraint(['branch_id'], ['branches.id'], name=op.f('fk_agreement_texts_branch_id_branches'),
-                            ondelete='CASCADE'),
+    sa.CheckConstraint("locale IN ('nb', 'en', 'ar', 'uk')",
+                       name=op.f('ck_agreement_texts_known_locale')),
+    sa.ForeignKeyConstraint(['branch_id'], ['branches.id'],
+                            name=op.f('fk_agreement_texts_branch_id_branches'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_agreement_texts')),
     sa.UniqueConstraint('branch_id', 'locale', name=op.f('uq_agreement_texts_branch_id_locale'))
     )
@@ -74,7 +75,8 @@ def upgrade():
 
 def downgrade():
     with op.batch_alter_table('branches', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('agreement_text', sa.Text(), nullable=False, server_default=''))
+        batch_op.add_column(sa.Column('agreement_text', sa.Text(), nullable=False,
+                                      server_default=''))
     conn = op.get_bind()
     own = dict(conn.execute(sa.select(agreement_texts.c.branch_id, agreement_texts.c.text)
                             .where(agreement_texts.c.locale == 'nb')).all())

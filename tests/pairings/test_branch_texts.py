@@ -19,7 +19,8 @@ START = date(2026, 9, 7)  # a Monday
 
 # What each reader's agreement must say (and must not) for the branch below.
 AGREEMENT_SAYS = {
-    "nb": ["møtes minst 1,5 timer i uken", "evaluering etter 2 måneder", "minst 6 og høyst 10 måneder"],
+    "nb": ["møtes minst 1,5 timer i uken", "evaluering etter 2 måneder",
+           "minst 6 og høyst 10 måneder"],
     "en": ["meet for at least 1.5 hours a week", "evaluation after 2 months",
            "at least 6 and at most 10 months"],
     "ar": ["نلتقي 1.5 ساعة على الأقل كل أسبوع", "بعد شهرين", "لا تقل عن 6 ولا تزيد على 10 أشهر"],
@@ -36,7 +37,8 @@ def own_rules(db):
 
 
 def outbox(db, template):
-    return db.session.query(OutboxMessage).filter_by(template=template).order_by(OutboxMessage.id).all()
+    query = db.session.query(OutboxMessage).filter_by(template=template)
+    return query.order_by(OutboxMessage.id).all()
 
 
 def confirmed_pairing(db, branch, guide_locale="nb", refugee_locale="ar"):
@@ -72,7 +74,8 @@ def test_the_agreement_email_and_page_state_the_branchs_rules_in_each_language(
 
 
 def test_an_own_norwegian_text_reaches_norwegian_readers_only(db, client, own_rules):
-    own_rules.agreement_texts["nb"] = AgreementText(locale="nb", text="Vi møtes når det passer oss.\n")
+    own_rules.agreement_texts["nb"] = AgreementText(locale="nb",
+                                                    text="Vi møtes når det passer oss.\n")
     db.session.commit()
     pairing = confirmed_pairing(db, own_rules, "nb", "ar")
     english = confirmed_pairing(db, own_rules, "en", "en")
@@ -189,4 +192,5 @@ def test_no_weekly_minimum_reads_as_meeting_regularly(app, db):
     [mail] = outbox(db, "weekly_log_request")
     assert "Programmet ber om minst" not in mail.body_text
     tokens = re.findall(r"http://localhost/log/([^/\s]+)\n", mail.body_text)
-    assert [person_links.read(person_links.WEEKLY_LOG, t).minutes for t in tokens] == [0, 60, 120, 180]
+    answers = [person_links.read(person_links.WEEKLY_LOG, t).minutes for t in tokens]
+    assert answers == [0, 60, 120, 180]
