@@ -1,3 +1,4 @@
+from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -6,7 +7,8 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 
-from guidematch.i18n import LOCALE_NAMES, text_direction
+from guidematch.i18n import text_direction
+from guidematch.labels import language_name
 from guidematch.vocabulary import DEFAULT_WEIGHTS, MAX_WEEKLY_MINUTES, PERSON_LOCALES, Role
 
 WEIGHT_LABELS = {
@@ -86,7 +88,7 @@ for _key in DEFAULT_WEIGHTS:
 # The agreement in each person's language, and a way back to the default for a text of one's own.
 for _locale in PERSON_LOCALES:
     setattr(SettingsForm, f"agreement_{_locale}", TextAreaField(
-        _l("Agreement in %(language)s", language=LOCALE_NAMES[_locale]),
+        _l("Agreement in %(language)s", language=LazyString(language_name, _locale)),
         validators=[Optional(), Length(max=10000, message=TOO_LONG)],
         render_kw={"rows": 9, "lang": _locale, "dir": text_direction(_locale)}))
     setattr(SettingsForm, f"agreement_{_locale}_reset",
