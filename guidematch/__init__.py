@@ -42,7 +42,7 @@ def register_logging(app: Flask) -> None:
 def register_extensions(app: Flask) -> None:
     from flask_babel import get_locale, lazy_gettext
 
-    from guidematch import errors, i18n, security
+    from guidematch import durations, errors, i18n, security, vocabulary
     from guidematch.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
     from guidematch.models import User
 
@@ -64,8 +64,10 @@ def register_extensions(app: Flask) -> None:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_COUNT"],
                                 x_proto=app.config["PROXY_COUNT"], x_host=app.config["PROXY_COUNT"])
     errors.register(app)
+    durations.register(app)
+    # Templates state the programme's numbers from `vocabulary`, never as literals of their own.
     app.jinja_env.globals.update(get_locale=get_locale, text_direction=i18n.text_direction,
-                                 page_locales=i18n.page_locales)
+                                 page_locales=i18n.page_locales, vocabulary=vocabulary)
 
 
 def register_unit_of_work(app: Flask) -> None:

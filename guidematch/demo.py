@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
+from guidematch import agreement_texts
 from guidematch import vocabulary as v
 from guidematch.extensions import db
 from guidematch.models import (
@@ -301,8 +302,9 @@ def _consents(branch: Branch, guides, refugees, pairings) -> list[Consent]:
         for person, accepted in ((pairing.guide, pairing.guide_accepted_at),
                                  (pairing.refugee, pairing.refugee_accepted_at)):
             if accepted is not None:
+                version = agreement_texts.consent_version(branch, person.locale)
                 consents.append(Consent(branch_id=branch.id, pairing_id=pairing.id, kind=v.ConsentKind.AGREEMENT,
-                                        text_version=str(pairing.agreement_version), given_at=accepted,
+                                        text_version=version, given_at=accepted,
                                         **{f"{_kind(person)}_id": person.id}))
     return consents
 

@@ -34,7 +34,7 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from guidematch.vocabulary import (
-    AT_RISK_DAYS_WITHOUT_LOG, AT_RISK_WEEKS_UNDER, DEFAULT_WEEKLY_MINUTES,
+    AT_RISK_DAYS_WITHOUT_LOG, AT_RISK_WEEKS_UNDER, DEFAULT_WEEKLY_MINUTES, QUICK_LOG_MINUTES,
 )
 
 ONE_DAY = timedelta(days=1)
@@ -78,6 +78,12 @@ def add_months(day: date, months: int) -> date:
     return date(year, month + 1, min(day.day, last))
 
 
+def whole_months(start: date, end: date) -> int:
+    """Return the whole months from `start` to `end`: 9 from a start to its nine-month end."""
+    months = (end.year - start.year) * 12 + end.month - start.month
+    return months - 1 if add_months(start, months) > end else months
+
+
 def end_dates(start: date, min_months: int, max_months: int) -> tuple[date, date]:
     """Return (earliest normal end, planned end) of a pairing that starts on `start`."""
     return add_months(start, min_months), add_months(start, max_months)
@@ -96,6 +102,16 @@ def reminder_week(today: date) -> str:
     """
     friday_or_later = today.weekday() >= 4
     return week_key(today if friday_or_later else today - timedelta(days=7))
+
+
+def quick_answers(minimum: int, *also: int | None) -> tuple[int, ...]:
+    """Return the weekly email's one-click answers in minutes: 0, 1, 2, 3+ hours and the minimum.
+
+    The branch's minimum is always one of them (90 minutes: "1,5 hours"), so one
+    click can say "we met the minimum"; the last is read as "or more". `also`
+    keeps an answer from an older email valid after the minimum changed.
+    """
+    return tuple(sorted(set(QUICK_LOG_MINUTES) | {m for m in (minimum, *also) if m}))
 
 
 # ---------------------------------------------------------------- pauses

@@ -169,16 +169,21 @@ class ConsentKind(StrEnum):
 DEFAULT_MIN_MONTHS = 9
 DEFAULT_MAX_MONTHS = 12
 DEFAULT_WEEKLY_MINUTES = 120
+MAX_WEEKLY_MINUTES = 1440  # the weekly minimum goes from 0 (no minimum) to a whole day
 DEFAULT_EVALUATION_MONTHS = 3
 DEFAULT_RETENTION_MONTHS = 24
 UNCONFIRMED_PURGE_DAYS = 30
+# GDPR art. 12(3): a request to see, correct or erase data is answered within a month.
+DATA_REQUEST_ANSWER_DAYS = 30
 CONFIRM_LINK_DAYS = 7  # how long a sign-up's confirmation link works
 AT_RISK_WEEKS_UNDER = 2
 AT_RISK_DAYS_WITHOUT_LOG = 14
 ADULT_AGE = 18
 
 # Following a pairing (issue 5).
-QUICK_LOG_MINUTES: tuple[int, ...] = (0, 60, 120, 180)  # "we met 0 / 1 / 2 / 3+ hours this week"
+# "We met 0 / 1 / 2 / 3+ hours this week"; the branch's own minimum joins them
+# (programme.quick_answers), so one click can always say "we met the minimum".
+QUICK_LOG_MINUTES: tuple[int, ...] = (0, 60, 120, 180)
 MAX_LOG_MINUTES = 1440
 LOW_SATISFACTION_MAX = 2          # an evaluation at or under this is flagged
 INVITE_DAYS_AHEAD = 21            # group meeting invitations go out this many days before

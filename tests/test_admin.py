@@ -44,7 +44,7 @@ def test_coordinator_changes_rules_and_a_new_agreement_text_gets_a_new_version(c
         "name": branch.name, "contact_email": "", "districts": "Tromsøya\nKvaløya",
         "min_months": 6, "max_months": 12, "weekly_minutes": 90, "monthly_group_meetings": "y",
         "evaluation_after_months": 3, "retention_months": 24, "min_score": 10,
-        "agreement_text": "We meet every week.",
+        "agreement_nb": "Vi møtes hver uke.",
         **{f"weight_{k}": 1 for k in branch.weights()},
     }
     response = client.post("/settings", data=form)
@@ -52,16 +52,18 @@ def test_coordinator_changes_rules_and_a_new_agreement_text_gets_a_new_version(c
     db.session.refresh(branch)
     assert (branch.min_months, branch.weekly_minutes, branch.min_score) == (6, 90, 10.0)
     assert branch.districts == ["Tromsøya", "Kvaløya"]
-    assert branch.agreement_version == 2 and branch.agreement_text == "We meet every week.\n"
+    assert branch.agreement_version == 2
+    assert branch.agreement_texts["nb"].text == "Vi møtes hver uke.\n"
+    assert set(branch.agreement_texts) == {"nb"}  # the other languages keep the filled default
     event = db.session.query(AuditEvent).filter_by(action="branch_settings_changed").one()
-    assert "agreement_text" in event.details["fields"]
+    assert {"agreement_text_nb", "agreement_version"} <= set(event.details["fields"])
 
 
 def test_settings_refuse_a_shortest_duration_above_the_longest(client, logged_in, branch, db):
     form = {"name": branch.name, "min_months": 13, "max_months": 12, "weekly_minutes": 120,
             "evaluation_after_months": 3, "retention_months": 24, "min_score": 0,
-            "agreement_text": branch.agreement_text, **{f"weight_{k}": 1 for k in branch.weights()}}
+            **{f"weight_{k}": 1 for k in branch.weights()}}
     page = client.post("/settings", data=form).get_data(as_text=True)
-    assert "kan ikke være lengre" in page
+    assert "Korteste varighet kan ikke være lengre" in page  # the coordinator's language
     db.session.refresh(branch)
     assert branch.min_months == 9

@@ -62,3 +62,45 @@ def test_flask_db_check_reports_no_pending_change(empty_database_url):
     assert result.exit_code == 0, result.output
     with app.app_context():
         db.engine.dispose()
+
+
+
+OLD_DEFAULT_AGREEMENT = """As guide and refugee in the refugee guide programme we agree to:
+- meet for at least two hours a week, at times we plan together;
+- take part in the monthly group meeting for all guides and refugees when we can;
+- answer a short evaluation after three months;
+- keep the pairing for at least nine and at most twelve months, and tell the
+  coordinator if it must end earlier;
+- treat what we learn about each other in confidence.
+"""
+
+
+def _add_branch(conn, slug: str, agreement: str) -> None:
+    conn.execute(text(
+        "INSERT INTO branches (slug, name, districts, matching_weights, agreement_text,"
+        " referral_token, created_at) VALUES (:slug, :slug, '[]', '{}', :agreement, :slug,"
+        " CURRENT_TIMESTAMP)"), {"slug": slug, "agreement": agreement})
+
+
+def test_an_own_agreement_text_becomes_the_norwegian_one_and_comes_back(empty_database_url):
+    """Revision d47e69b4f191 keeps a branch's one text as its nb text; the default is no text."""
+    app = create_app(conftest._test_config(empty_database_url))
+    with app.app_context():
+        upgrade(revision="3c1a9e5b7d20")
+        with db.engine.begin() as conn:
+            _add_branch(conn, "own", "Vi møtes hver uke.\n")
+            _add_branch(conn, "default", OLD_DEFAULT_AGREEMENT)
+        upgrade()
+        with db.engine.connect() as conn:
+            texts = conn.execute(text(
+                "SELECT b.slug, a.locale, a.text FROM agreement_texts a"
+                " JOIN branches b ON b.id = a.branch_id")).all()
+            versions = dict(conn.execute(text("SELECT slug, agreement_version FROM branches")).all())
+        assert [tuple(row) for row in texts] == [("own", "nb", "Vi møtes hver uke.\n")]
+        assert versions == {"own": 2, "default": 2}  # the words changed for someone in both
+
+        downgrade(revision="3c1a9e5b7d20")
+        with db.engine.connect() as conn:
+            back = dict(conn.execute(text("SELECT slug, agreement_text FROM branches")).all())
+        assert back == {"own": "Vi møtes hver uke.\n", "default": OLD_DEFAULT_AGREEMENT}
+        db.engine.dispose()

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from guidematch import agreement_texts
 from guidematch.admin.forms import WEIGHT_LABELS, BranchForm, SettingsForm, UserForm
 from guidematch.extensions import db
 from guidematch.form_errors import show_error
@@ -16,7 +17,7 @@ from guidematch.models import Branch, User
 from guidematch.scoping import current_branch
 from guidematch.services import accounts, audit, branches
 from guidematch.services.errors import DomainError
-from guidematch.vocabulary import DEFAULT_WEIGHTS, Role
+from guidematch.vocabulary import DEFAULT_WEIGHTS, PERSON_LOCALES, Role
 
 bp = Blueprint("admin", __name__)
 
@@ -79,7 +80,15 @@ def _settings_form(branch: Branch) -> SettingsForm:
         form.min_score.data = Decimal(str(branch.min_score))
         for key, weight in branch.weights().items():
             getattr(form, f"weight_{key}").data = Decimal(str(weight))
+        for locale in PERSON_LOCALES:
+            getattr(form, f"agreement_{locale}").data = agreement_texts.words(branch, locale)
     return form
+
+
+def _agreement_texts(form: SettingsForm) -> dict[str, str]:
+    """Return the submitted agreement per language; "" where the coordinator chose the default."""
+    return {locale: "" if getattr(form, f"agreement_{locale}_reset").data
+            else getattr(form, f"agreement_{locale}").data or "" for locale in PERSON_LOCALES}
 
 
 @bp.route("/settings", methods=["GET", "POST"])
@@ -98,7 +107,7 @@ def settings():
             evaluation_after_months=form.evaluation_after_months.data,
             retention_months=form.retention_months.data, min_score=float(form.min_score.data or 0),
             weights={key: float(getattr(form, f"weight_{key}").data) for key in DEFAULT_WEIGHTS},
-            agreement_text=form.agreement_text.data,
+            agreement_texts=_agreement_texts(form),
         )
         try:
             changed = branches.update_settings(branch, values)
@@ -108,4 +117,8 @@ def settings():
             flash(_("Settings saved.") if changed else _("Nothing was changed."), "success")
             return redirect(url_for("admin.settings"))
     weight_fields = [getattr(form, f"weight_{key}") for key in WEIGHT_LABELS]
-    return render_template("admin/settings.html", form=form, branch=branch, weight_fields=weight_fields)
+    agreement_fields = [(locale, getattr(form, f"agreement_{locale}"),
+                         getattr(form, f"agreement_{locale}_reset")) for locale in PERSON_LOCALES]
+    return render_template("admin/settings.html", form=form, branch=branch,
+                           weight_fields=weight_fields, agreement_fields=agreement_fields,
+                           default_agreement=agreement_texts.default_agreement(branch))

@@ -10,8 +10,8 @@ from guidematch.services.reminders import send_due
 reminders = AppGroup("reminders", help="Scheduled emails and steps of pairings.")
 
 LABELS = {
-    "completed": "pairings completed at twelve months",
-    "nine_month_notices": "nine-month notices to coordinators",
+    "completed": "pairings completed at their planned end",
+    "may_end_notices": "may-end notices to coordinators",
     "evaluations": "evaluation surveys",
     "weekly_logs": "weekly log requests",
     "invitations": "group meeting invitations",

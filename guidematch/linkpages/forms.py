@@ -1,7 +1,10 @@
 """Forms people fill in through their links; labels and messages in their language."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, RadioField, SelectMultipleField, SubmitField, TextAreaField
+from wtforms import (
+    DateField, IntegerField, RadioField, SelectChoice, SelectMultipleField, SubmitField,
+    TextAreaField,
+)
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -18,9 +21,17 @@ class AcceptForm(FlaskForm):
     submit = SubmitField(_l("I accept the agreement"))
 
 
+def minute_choices(answers) -> list[SelectChoice]:
+    return [SelectChoice(minutes, str(minutes)) for minutes in answers]
+
+
 class QuickAnswerForm(FlaskForm):
-    minutes = RadioField(coerce=int, choices=[(m, str(m)) for m in QUICK_LOG_MINUTES],
+    minutes = RadioField(coerce=int, choices=minute_choices(QUICK_LOG_MINUTES),
                          validators=[InputRequired()])
+
+    def offer(self, answers) -> None:
+        """Offer these one-click answers (programme.quick_answers of the pairing's branch)."""
+        self.minutes.choices = minute_choices(answers)
 
 
 def activity_choices():

@@ -14,7 +14,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from guidematch import i18n, links, programme
+from guidematch import agreement_texts, i18n, links, programme
 from guidematch.form_errors import refuse, show_error
 from guidematch.linkpages.forms import AcceptForm, EvaluationForm, QuickAnswerForm, WeekForm
 from guidematch.scoping import public
@@ -61,16 +61,16 @@ def agreement(token: str):
         error = None
         if form.validate_on_submit():
             try:
-                pairing_service.accept_agreement(pairing, link.side)
+                pairing_service.accept_agreement(pairing, link.side,
+                                                 locale=agreement_texts.current_locale())
             except DomainError as refused:
                 error = refuse(refused)
             else:
                 return redirect(url_for("links.agreement", token=token))
         accepted_at = pairing.guide_accepted_at if link.side == "guide" else pairing.refugee_accepted_at
-        intro, commitments = pairing_service.agreement_content(pairing.branch)
         other = person_links.other_person(pairing, link.side)
         return render("links/agreement.html", form=form, error=error, link=link, pairing=pairing,
-                      accepted_at=accepted_at, intro=intro, commitments=commitments,
+                      accepted_at=accepted_at, agreement=agreement_texts.agreement(pairing.branch),
                       other_name=other.first_name, open=pairing.status == PairingStatus.AWAITING_AGREEMENT,
                       active=pairing.status == PairingStatus.ACTIVE)
 
@@ -95,7 +95,9 @@ def weekly_log(token: str):
     except links.LinkError as error:
         return invalid_link(person_links.WEEKLY_LOG, token, error)
     with person_language(link.person):
+        answers = programme.quick_answers(link.pairing.branch.weekly_minutes, link.minutes)
         form = QuickAnswerForm(minutes=link.minutes)
+        form.offer(answers)
         error = None
         if form.validate_on_submit():
             try:
@@ -108,7 +110,7 @@ def weekly_log(token: str):
                 return redirect(url_for("links.weekly_log", token=token))
         answer = meetings.weekly_answer(link.pairing, link.week)
         return render("links/weekly_log.html", form=form, error=error, link=link, answer=answer,
-                      token=token, **_week_context(link))
+                      answers=answers, token=token, **_week_context(link))
 
 
 @bp.route("/log/<token>/form", methods=["GET", "POST"])

@@ -13,7 +13,7 @@ from guidematch.pairings.forms import ActionForm
 from guidematch.scoping import branch_select, current_branch, get_in_branch_or_404
 from guidematch.services import clock, group_meetings
 from guidematch.services.errors import DomainError
-from guidematch.vocabulary import Respondent
+from guidematch.vocabulary import INVITE_DAYS_AHEAD, Respondent
 
 bp = Blueprint("meetings", __name__, url_prefix="/meetings")
 
@@ -49,7 +49,8 @@ def schedule_one():
         except DomainError as error:
             show_error(form, error, "day")
         else:
-            flash(_("The meeting is scheduled. Invitations go out %(days)s days before.", days=21), "success")
+            flash(_("The meeting is scheduled. Invitations go out %(days)s days before.",
+                    days=INVITE_DAYS_AHEAD), "success")
             return redirect(url_for("meetings.attendance", meeting_id=meeting.id))
     return _render_index(one=form, status=422)
 

@@ -1,6 +1,6 @@
 """The data model, one module per aggregate; import from here."""
 from guidematch.models.base import Model
-from guidematch.models.branch import Branch
+from guidematch.models.branch import AgreementText, Branch
 from guidematch.models.outbox import OutboxMessage
 from guidematch.models.pairing import MatchExclusion, Pairing
 from guidematch.models.people import Guide, GuideTag, Refugee, RefugeeTag, TagKind
@@ -9,7 +9,7 @@ from guidematch.models.tracking import Attendance, Evaluation, GroupMeeting, Mee
 from guidematch.models.user import User
 
 __all__ = [
-    "Attendance", "AuditEvent", "Branch", "Consent", "Evaluation", "GroupMeeting", "Guide",
-    "GuideTag", "MatchExclusion", "MeetingLog", "Model", "OutboxMessage", "Pairing", "Pause",
-    "Refugee", "RefugeeTag", "TagKind", "User",
+    "AgreementText", "Attendance", "AuditEvent", "Branch", "Consent", "Evaluation",
+    "GroupMeeting", "Guide", "GuideTag", "MatchExclusion", "MeetingLog", "Model", "OutboxMessage",
+    "Pairing", "Pause", "Refugee", "RefugeeTag", "TagKind", "User",
 ]

@@ -4,22 +4,12 @@ from __future__ import annotations
 import secrets
 from datetime import datetime
 
-from sqlalchemy import JSON, CheckConstraint, Integer, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, attribute_keyed_dict, mapped_column, relationship
 
 from guidematch import vocabulary as v
 from guidematch.models.base import Model, UTCDateTime
 from guidematch.services import clock
-
-DEFAULT_AGREEMENT_TEXT = """\
-As guide and refugee in the refugee guide programme we agree to:
-- meet for at least two hours a week, at times we plan together;
-- take part in the monthly group meeting for all guides and refugees when we can;
-- answer a short evaluation after three months;
-- keep the pairing for at least nine and at most twelve months, and tell the
-  coordinator if it must end earlier;
-- treat what we learn about each other in confidence.
-"""
 
 
 def new_referral_token() -> str:
@@ -30,7 +20,8 @@ class Branch(Model):
     __tablename__ = "branches"
     __table_args__ = (
         CheckConstraint("min_months >= 1 AND max_months >= min_months", name="months_order"),
-        CheckConstraint("weekly_minutes BETWEEN 0 AND 1440", name="weekly_minutes_range"),
+        CheckConstraint(f"weekly_minutes BETWEEN 0 AND {v.MAX_WEEKLY_MINUTES}",
+                        name="weekly_minutes_range"),
         CheckConstraint("retention_months >= 1", name="retention_positive"),
     )
 
@@ -48,7 +39,11 @@ class Branch(Model):
     retention_months: Mapped[int] = mapped_column(Integer, default=v.DEFAULT_RETENTION_MONTHS, server_default=str(v.DEFAULT_RETENTION_MONTHS))
     matching_weights: Mapped[dict[str, float]] = mapped_column(JSON, default=lambda: dict(v.DEFAULT_WEIGHTS))
     min_score: Mapped[float] = mapped_column(default=0.0, server_default="0")
-    agreement_text: Mapped[str] = mapped_column(Text, default=DEFAULT_AGREEMENT_TEXT)
+    # The agreement's words in every language: the filled default (agreement_texts.py) or a
+    # coordinator's own text for a language. The version goes up whenever any of them changes.
+    agreement_texts: Mapped[dict[str, AgreementText]] = relationship(
+        collection_class=attribute_keyed_dict("locale"), cascade="all, delete-orphan",
+        passive_deletes=True, order_by="AgreementText.locale")
     agreement_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     # The secret part of the referral link given to the municipality's refugee service.
     referral_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_referral_token)
@@ -60,3 +55,19 @@ class Branch(Model):
 
     def __repr__(self) -> str:
         return f"<Branch {self.slug}>"
+
+
+class AgreementText(Model):
+    """A coordinator's own agreement text in one language, used instead of the filled default."""
+
+    __tablename__ = "agreement_texts"
+    __table_args__ = (
+        UniqueConstraint("branch_id", "locale"),
+        CheckConstraint("locale IN (" + ", ".join(f"'{code}'" for code in v.PERSON_LOCALES) + ")",
+                        name="known_locale"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    branch_id: Mapped[int] = mapped_column(ForeignKey("branches.id", ondelete="CASCADE"))
+    locale: Mapped[str] = mapped_column(String(8))
+    text: Mapped[str] = mapped_column(Text)

@@ -2,16 +2,17 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from guidematch import agreement_texts
 from guidematch.extensions import db
-from guidematch.models import Branch
+from guidematch.models import AgreementText, Branch
 from guidematch.services import audit
 from guidematch.services.errors import DomainError
-from guidematch.vocabulary import DEFAULT_WEIGHTS
+from guidematch.vocabulary import DEFAULT_WEIGHTS, MAX_WEEKLY_MINUTES, PERSON_LOCALES
 
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,62}")
 
@@ -43,20 +44,22 @@ class ProgrammeSettings:
     retention_months: int
     min_score: float
     weights: dict[str, float]
-    agreement_text: str
+    # The agreement as the coordinator left it, by language; "" means "use the default".
+    # A language left out keeps what it has.
+    agreement_texts: dict[str, str] = field(default_factory=dict)
 
 
 def update_settings(branch: Branch, settings: ProgrammeSettings) -> list[str]:
     """Apply new programme settings; return the names of the settings that changed.
 
-    A changed agreement text gets a new version, so every acceptance stays tied
-    to the exact text the person accepted.
+    When the words of the agreement change in any language (an own text edited
+    or reset, or a rule the default text is filled from), the agreement gets a
+    new version, so every acceptance stays tied to the exact words accepted.
     """
-    if settings.min_months > settings.max_months:
-        raise DomainError(_("The shortest duration cannot be longer than the longest."),
-                          "min_months")
-    if not any(settings.weights.values()):
-        raise DomainError(_("At least one weight must be above 0."), "weights")
+    _check(settings)
+    words_before = agreement_texts.all_words(branch)
+    defaults_before = {locale: agreement_texts.default_words(branch, locale)
+                       for locale in PERSON_LOCALES}
     changed = []
     values = {
         "name": settings.name, "contact_email": settings.contact_email, "districts": settings.districts,
@@ -70,12 +73,50 @@ def update_settings(branch: Branch, settings: ProgrammeSettings) -> list[str]:
         if getattr(branch, key) != value:
             setattr(branch, key, value)
             changed.append(key)
-    text = settings.agreement_text.replace("\r\n", "\n").strip() + "\n"
-    if text != branch.agreement_text:
-        branch.agreement_text = text
+    for locale, text in settings.agreement_texts.items():
+        if _set_agreement_text(branch, locale, text, defaults_before[locale]):
+            changed.append(f"agreement_text_{locale}")
+    if agreement_texts.all_words(branch) != words_before:
         branch.agreement_version += 1
-        changed.append("agreement_text")
+        changed.append("agreement_version")
     if changed:
         audit.record("branch_settings_changed", branch, fields=changed)
     db.session.flush()
     return changed
+
+
+def _check(settings: ProgrammeSettings) -> None:
+    if settings.min_months > settings.max_months:
+        raise DomainError(_("The shortest duration cannot be longer than the longest."),
+                          "min_months")
+    if not 0 <= settings.weekly_minutes <= MAX_WEEKLY_MINUTES:
+        raise DomainError(_("Enter the minutes from %(min)s (no minimum) to %(max)s (a whole day).",
+                            min=0, max=MAX_WEEKLY_MINUTES), "weekly_minutes")
+    if not any(settings.weights.values()):
+        raise DomainError(_("At least one weight must be above 0."), "weights")
+    unknown = set(settings.agreement_texts) - set(PERSON_LOCALES)
+    if unknown:
+        raise ValueError(f"no agreement in these languages: {sorted(unknown)}")
+
+
+def _set_agreement_text(branch: Branch, locale: str, text: str, shown_default: str) -> bool:
+    """Keep the coordinator's own text for `locale`, or none; return whether it changed.
+
+    An empty text, or the default text left as it was shown, is not a text of
+    one's own: that language keeps the default, which follows the rules.
+    """
+    text = text.replace("\r\n", "\n").strip()
+    own = branch.agreement_texts.get(locale)
+    if not text or agreement_texts.same_words(text, shown_default):
+        if own is None:
+            return False
+        del branch.agreement_texts[locale]
+        return True
+    text += "\n"
+    if own is None:
+        branch.agreement_texts[locale] = AgreementText(locale=locale, text=text)
+        return True
+    if own.text == text:
+        return False
+    own.text = text
+    return True

@@ -1,4 +1,4 @@
-"""The evaluation three months into a pairing: sending the survey, keeping the answers."""
+"""The evaluation some months into a pairing (a branch setting): the survey and its answers."""
 from __future__ import annotations
 
 from flask_babel import gettext as _
@@ -10,7 +10,7 @@ from guidematch.models import Evaluation, Pairing
 from guidematch.services import audit, clock, notify, person_links
 from guidematch.services.errors import DomainError
 from guidematch.vocabulary import (
-    LOW_SATISFACTION_MAX, MeetingFrequency, PairingStatus, Respondent,
+    EVALUATION_LINK_DAYS, LOW_SATISFACTION_MAX, MeetingFrequency, PairingStatus, Respondent,
 )
 
 ANSWERABLE = (PairingStatus.ACTIVE, PairingStatus.COMPLETED, PairingStatus.ENDED_EARLY)
@@ -33,7 +33,7 @@ def send_requests(pairing: Pairing) -> int:
             subject=_l("How is it going? A short evaluation of your pairing"),
             dedupe_key=f"evaluation:{pairing.id}:{side}", pairing=pairing, side=str(side),
             other_name=person_links.other_person(pairing, side).first_name,
-            survey_url=person_links.evaluation_url(pairing, side))
+            survey_url=person_links.evaluation_url(pairing, side), link_days=EVALUATION_LINK_DAYS)
         if message is None:
             continue
         if evaluation is None:

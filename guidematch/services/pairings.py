@@ -14,16 +14,15 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from guidematch import programme
+from guidematch import agreement_texts, programme
 from guidematch.extensions import db
-from guidematch.models import Branch, Consent, Guide, Pairing
-from guidematch.models.branch import DEFAULT_AGREEMENT_TEXT
+from guidematch.models import Consent, Guide, Pairing
 from guidematch.labels import label
 from guidematch.services import audit, clock, notify, person_links
 from guidematch.services.errors import DomainError
 from guidematch.vocabulary import (
-    BINDING_PAIRING_STATUSES, ConsentKind, EndReason, GuideStatus, PairingStatus, RefugeeStatus,
-    Respondent,
+    AGREEMENT_LINK_DAYS, BINDING_PAIRING_STATUSES, ConsentKind, EndReason, GuideStatus,
+    PairingStatus, RefugeeStatus, Respondent,
 )
 
 S = PairingStatus
@@ -55,31 +54,6 @@ def transition(pairing: Pairing, to: PairingStatus, **details) -> None:
     before = pairing.status
     pairing.status = to
     audit.record("pairing.status", pairing, before=str(before), after=str(to), **details)
-
-
-# ---------------------------------------------------------------- the agreement text
-
-AGREEMENT_INTRO = _l("As guide and refugee in the refugee guide programme we agree to:")
-AGREEMENT_COMMITMENTS = (
-    _l("meet for at least two hours a week, at times we plan together;"),
-    _l("take part in the monthly group meeting for all guides and refugees when we can;"),
-    _l("answer a short evaluation after three months;"),
-    _l("keep the pairing for at least nine and at most twelve months, and tell the "
-       "coordinator if it must end earlier;"),
-    _l("treat what we learn about each other in confidence."),
-)
-
-
-def agreement_content(branch: Branch) -> tuple[str, tuple]:
-    """Return (introduction, commitments) of the branch's agreement.
-
-    The programme's default text is translated into the reader's language (the
-    strings are lazy: they take the language of wherever they are shown); a
-    branch's own text is shown as the branch wrote it.
-    """
-    if " ".join(branch.agreement_text.split()) == " ".join(DEFAULT_AGREEMENT_TEXT.split()):
-        return AGREEMENT_INTRO, AGREEMENT_COMMITMENTS
-    return branch.agreement_text, ()
 
 
 # ---------------------------------------------------------------- seats
@@ -164,7 +138,7 @@ def _check_refugee_free(pairing: Pairing) -> None:
 
 def send_agreement(pairing: Pairing, resend: bool = False) -> None:
     """Queue the agreement email to whichever of the two has not accepted it yet (once, unless `resend`)."""
-    intro, commitments = agreement_content(pairing.branch)
+    agreement = agreement_texts.ReaderAgreement(pairing.branch)  # each reads it in their language
     for side, accepted in ((Respondent.GUIDE, pairing.guide_accepted_at),
                            (Respondent.REFUGEE, pairing.refugee_accepted_at)):
         if accepted is None:
@@ -172,7 +146,7 @@ def send_agreement(pairing: Pairing, resend: bool = False) -> None:
                 person_links.person_of(pairing, side), template="pairing_agreement",
                 subject=_l("Your refugee guide pairing: please accept the agreement"),
                 dedupe_key=None if resend else f"agreement:{pairing.id}:{side}",
-                pairing=pairing, side=str(side), intro=intro, commitments=commitments,
+                pairing=pairing, side=str(side), agreement=agreement, link_days=AGREEMENT_LINK_DAYS,
                 other_name=person_links.other_person(pairing, side).first_name,
                 accept_url=person_links.agreement_url(pairing, side))
 
@@ -186,15 +160,21 @@ def reject(pairing: Pairing) -> Pairing:
 
 # ---------------------------------------------------------------- awaiting agreement -> active
 
-def accept_agreement(pairing: Pairing, side: Respondent, today: date | None = None) -> bool:
-    """Record one side's acceptance (by their link); activate when both have. Return whether it was new."""
+def accept_agreement(pairing: Pairing, side: Respondent, today: date | None = None,
+                     locale: str | None = None) -> bool:
+    """Record one side's acceptance (by their link); activate when both have; say if it was new.
+
+    `locale` is the language the person read the agreement in (default: the
+    current one); the consent names the words of that language.
+    """
     if pairing.status != S.AWAITING_AGREEMENT:
         raise DomainError(_("This agreement is no longer open for acceptance."))
     column = "guide_accepted_at" if side == Respondent.GUIDE else "refugee_accepted_at"
     if getattr(pairing, column) is not None:
         return False
     setattr(pairing, column, clock.now())
-    _consent(pairing, side, str(pairing.branch.agreement_version))
+    _consent(pairing, side, agreement_texts.consent_version(
+        pairing.branch, locale or agreement_texts.current_locale()))
     audit.record("pairing.agreement_accepted", pairing, actor=f"{side} link", side=str(side),
                  version=pairing.branch.agreement_version)
     if pairing.guide_accepted_at and pairing.refugee_accepted_at:

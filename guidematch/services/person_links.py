@@ -14,7 +14,7 @@ from guidematch import links
 from guidematch import vocabulary as v
 from guidematch.extensions import db
 from guidematch.models import Guide, Pairing, Refugee
-from guidematch.programme import parse_week_key
+from guidematch.programme import parse_week_key, quick_answers
 
 AGREEMENT = "pairing-agreement"
 WEEKLY_LOG = "weekly-log"
@@ -68,7 +68,7 @@ def weekly_log_urls(pairing: Pairing, week: str) -> tuple[list[tuple[int, str]],
     side = v.Respondent.GUIDE
     clicks = [(minutes, links.external_url(
         "links.weekly_log", token=token_for(WEEKLY_LOG, pairing, side, w=week, m=minutes)))
-        for minutes in v.QUICK_LOG_MINUTES]
+        for minutes in quick_answers(pairing.branch.weekly_minutes)]
     form = links.external_url("links.weekly_log_form", token=token_for(WEEKLY_LOG, pairing, side, w=week))
     return clicks, form
 
@@ -84,7 +84,10 @@ def read(purpose: str, token: str) -> PersonLink:
         minutes = payload.get("m")
         if week is not None:
             parse_week_key(week)
-        if minutes is not None and minutes not in v.QUICK_LOG_MINUTES:
+        # Signed, so never forged; but the branch's minimum (one of the answers) may have
+        # changed since the email went out: any day's minutes are a valid answer.
+        if minutes is not None and (type(minutes) is not int
+                                    or not 0 <= minutes <= v.MAX_LOG_MINUTES):
             raise ValueError
     except (KeyError, TypeError, ValueError):
         raise links.LinkError("malformed") from None

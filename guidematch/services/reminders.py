@@ -1,10 +1,12 @@
 """Everything scheduled that is due on a given day: one idempotent run for cron.
 
 Each email carries a dedupe key (`weekly-log:{pairing}:{week}`,
-`evaluation:{pairing}:{side}`, `nine-months:{pairing}:{coordinator}`,
+`evaluation:{pairing}:{side}`, `nine-months:{pairing}:{coordinator}` (named
+when every branch ended at nine months: kept, so no notice goes out twice),
 `invite:{meeting}:{side}:{person}`, `completed:{pairing}:{side}`), so running
 twice the same day, or on two hosts at once, sends nothing twice; completion at
-twelve months is a state change, done once by nature. Each item runs in a
+the planned end is a state change, done once by nature. Every date comes from
+the pairing's own ends and the branch's settings. Each item runs in a
 savepoint: one that fails (another host won the race) leaves the rest standing.
 """
 from __future__ import annotations
@@ -32,7 +34,7 @@ log = logging.getLogger(__name__)
 @dataclass
 class Summary:
     completed: int = 0
-    nine_month_notices: int = 0
+    may_end_notices: int = 0
     evaluations: int = 0
     weekly_logs: int = 0
     invitations: int = 0
@@ -65,7 +67,7 @@ def send_due(today: date | None = None, now: datetime | None = None) -> Summary:
             summary.completed += _safely(lambda p=pairing: bool(pairings.complete(p, today)))
     for pairing in _active():
         if pairing.earliest_end and today >= pairing.earliest_end:
-            summary.nine_month_notices += _safely(lambda p=pairing: nine_month_notice(p))
+            summary.may_end_notices += _safely(lambda p=pairing: may_end_notice(p))
         due = programme.evaluation_due(pairing.start_date, pairing.branch.evaluation_after_months)
         if today >= due:
             summary.evaluations += _safely(lambda p=pairing: evaluations.send_requests(p))
@@ -78,11 +80,13 @@ def send_due(today: date | None = None, now: datetime | None = None) -> Summary:
     return summary
 
 
-def nine_month_notice(pairing: Pairing) -> int:
-    """Tell the branch's coordinators that a pairing may now end; once per coordinator."""
+def may_end_notice(pairing: Pairing) -> int:
+    """Tell the branch's coordinators that a pairing reached its earliest end; once to each."""
+    # The pairing's own months: its ends were set from the branch's rules of the day it started.
+    months = programme.whole_months(pairing.start_date, pairing.earliest_end)
     return len(notify.to_coordinators(
-        pairing.branch_id, template="pairing_may_end", subject=_l("A pairing has reached nine months"),
-        dedupe_prefix=f"nine-months:{pairing.id}", pairing=pairing,
+        pairing.branch_id, template="pairing_may_end", subject=_l("A pairing may now end"),
+        dedupe_prefix=f"nine-months:{pairing.id}", pairing=pairing, months=months,
         pairing_url=external_url("pairings.detail", pairing_id=pairing.id)))
 
 
@@ -104,5 +108,5 @@ def weekly_log_request(pairing: Pairing, week: str, today: date) -> int:
         pairing.guide, template="weekly_log_request", subject=_l("How many hours did you meet this week?"),
         dedupe_key=f"weekly-log:{pairing.id}:{week}", pairing=pairing, week=week,
         week_number=int(week[-2:]), monday=monday, sunday=sunday, clicks=clicks, form_url=form_url,
-        other_name=pairing.refugee.first_name, minimum_hours=pairing.branch.weekly_minutes / 60)
+        other_name=pairing.refugee.first_name, minimum=pairing.branch.weekly_minutes)
     return 1 if message is not None else 0

@@ -6,7 +6,8 @@ from datetime import date
 
 import pytest
 
-from guidematch.models import AuditEvent, Consent, OutboxMessage, Pairing
+from guidematch import agreement_texts
+from guidematch.models import AgreementText, AuditEvent, Consent, OutboxMessage, Pairing
 from guidematch.services import pairings
 from guidematch.services.errors import DomainError
 from guidematch.vocabulary import (
@@ -103,7 +104,7 @@ def test_both_accepting_by_link_starts_the_pairing(db, client, proposal):
     assert pairing.planned_end == pairings.programme.add_months(pairing.start_date, 12)
     consents = db.session.query(Consent).filter_by(pairing_id=pairing.id, kind=ConsentKind.AGREEMENT).all()
     assert {(c.guide_id, c.refugee_id, c.text_version) for c in consents} == {
-        (pairing.guide_id, None, "1"), (None, pairing.refugee_id, "1")}
+        (pairing.guide_id, None, "1:nb"), (None, pairing.refugee_id, "1:ar")}  # the words each read
     actors = {e.actor for e in db.session.query(AuditEvent).filter_by(action="pairing.agreement_accepted")}
     assert actors == {"guide link", "refugee link"}
 
@@ -115,36 +116,39 @@ def test_both_accepting_by_link_starts_the_pairing(db, client, proposal):
 def test_the_version_accepted_is_the_branch_version_of_the_day(db, branch, proposal):
     pairings.confirm(proposal)
     branch.agreement_version = 2
-    pairings.accept_agreement(proposal, "guide", today=date(2026, 10, 1))
+    pairings.accept_agreement(proposal, "guide", today=date(2026, 10, 1), locale="nb")
     consent = db.session.query(Consent).filter_by(guide_id=proposal.guide_id).one()
-    assert consent.text_version == "2"
+    assert consent.text_version == "2:nb"
 
 
 def test_a_paper_agreement_starts_the_pairing_at_once(db, proposal):
     pairings.confirm(proposal)
-    pairings.accept_agreement(proposal, "refugee", today=date(2026, 10, 1))
+    pairings.accept_agreement(proposal, "refugee", today=date(2026, 10, 1), locale="ar")
     pairings.record_paper_agreement(proposal, today=date(2026, 10, 5))
     assert proposal.status == PairingStatus.ACTIVE and proposal.paper_agreement
     assert proposal.start_date == date(2026, 10, 5)
     assert (proposal.earliest_end, proposal.planned_end) == (date(2027, 7, 5), date(2027, 10, 5))
     versions = {c.text_version for c in db.session.query(Consent).filter_by(pairing_id=proposal.id)}
-    assert versions == {"1", "1/paper"}
+    assert versions == {"1:ar", "1/paper"}
 
 
-def test_english_default_agreement_is_the_branch_default_text(app, branch):
-    from guidematch.models.branch import DEFAULT_AGREEMENT_TEXT
-
+def test_the_default_agreement_states_the_programme_defaults_in_english(app, branch):
     from flask_babel import force_locale
 
     with app.test_request_context(), force_locale("en"):
-        intro, items = pairings.agreement_content(branch)
-        rendered = str(intro) + " " + " ".join(f"- {item}" for item in items)
-    assert rendered.split() == DEFAULT_AGREEMENT_TEXT.split()
+        text = agreement_texts.agreement(branch).as_text()
+    assert text.split() == """As guide and refugee in the refugee guide programme we agree to:
+    - meet for at least 2 hours a week, at times we plan together;
+    - take part in the monthly group meeting for all guides and refugees when we can;
+    - answer a short evaluation after 3 months;
+    - keep the pairing for at least 9 and at most 12 months, and tell the coordinator if it
+      must end earlier;
+    - treat what we learn about each other in confidence.""".split()
 
 
-def test_a_branch_text_of_its_own_is_shown_as_written(branch):
-    branch.agreement_text = "Vi lover å møtes."
-    assert pairings.agreement_content(branch) == ("Vi lover å møtes.", ())
+def test_a_branch_text_of_its_own_is_shown_as_written_to_readers_of_its_language(app, branch):
+    branch.agreement_texts["nb"] = AgreementText(locale="nb", text="Vi lover å møtes.")
+    assert agreement_texts.agreement(branch, "nb") == agreement_texts.Agreement("Vi lover å møtes.")
 
 
 def test_ending_early_puts_the_refugee_back_in_the_queue_and_frees_the_guide(db, branch):

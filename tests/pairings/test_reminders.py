@@ -28,7 +28,7 @@ def run(runner, day: str):
 def test_running_twice_the_same_day_sends_nothing_twice(db, runner, branch):
     factories.make_user(email="coord2@example.org", branch=branch, locale="en")
     factories.make_user(email="coord1@example.org", branch=branch)
-    # due today (2027-06-11, a Friday): a weekly log, an evaluation, a nine-month notice, an invitation
+    # due today (2027-06-11, a Friday): a weekly log, an evaluation, a may-end notice, an invitation
     nine = factories.make_active_pairing(branch, start=date(2026, 9, 7))
     new = factories.make_active_pairing(branch, start=date(2027, 3, 1))
     db.session.add(GroupMeeting(branch_id=branch.id, title="Juni-møte", location="Frivilligsentralen",
@@ -38,7 +38,7 @@ def test_running_twice_the_same_day_sends_nothing_twice(db, runner, branch):
     first = run(runner, "2027-06-11")
     rows = len(outbox(db))
     assert "weekly log requests: 2" in first
-    assert "nine-month notices to coordinators: 2" in first
+    assert "may-end notices to coordinators: 2" in first
     assert "evaluation surveys: 4" in first  # both pairings are past three months
     assert "group meeting invitations: 4" in first
     assert rows == 2 + 2 + 4 + 4
@@ -72,14 +72,14 @@ def test_weekly_emails_cross_the_new_year_by_iso_week(db, runner, branch):
 def test_at_twelve_months_the_pairing_completes_once(db, runner, branch):
     pairing = factories.make_active_pairing(branch, start=date(2026, 1, 5))
     output = run(runner, "2027-01-05")
-    assert "pairings completed at twelve months: 1" in output
+    assert "pairings completed at their planned end: 1" in output
     db.session.expire_all()
     pairing = db.session.get(Pairing, pairing.id)
     assert pairing.status == PairingStatus.COMPLETED and pairing.ended_on == date(2027, 1, 5)
     assert pairing.refugee.status == RefugeeStatus.DONE
     assert len(outbox(db, "pairing_completed")) == 2
     assert outbox(db, "weekly_log_request") == []  # a completed pairing is not asked about its week
-    assert "pairings completed at twelve months: 0" in run(runner, "2027-01-05")
+    assert "pairings completed at their planned end: 0" in run(runner, "2027-01-05")
     assert len(outbox(db, "pairing_completed")) == 2
 
 
@@ -146,5 +146,5 @@ def test_a_bad_date_is_refused(runner, day):
 def test_summary_counts_match_the_outbox(db, branch):
     factories.make_active_pairing(branch, start=date(2026, 9, 7))
     summary = reminders.send_due(date(2026, 10, 2))
-    assert summary.as_dict() == {"completed": 0, "nine_month_notices": 0, "evaluations": 0,
+    assert summary.as_dict() == {"completed": 0, "may_end_notices": 0, "evaluations": 0,
                                  "weekly_logs": 1, "invitations": 0}

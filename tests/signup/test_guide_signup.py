@@ -40,7 +40,7 @@ def test_signup_confirm_by_email_and_the_coordinator_sees_the_applicant(
     assert guide.languages == ("nb", "en") and guide.has_car and guide.birth_year == 1985
     consents = db.session.scalars(select(Consent).where(Consent.guide_id == guide.id)).all()
     assert {c.kind for c in consents} == {ConsentKind.PRIVACY, ConsentKind.COMMITMENT}
-    assert any(c.text_version.startswith("guide-commitment-1:9-12:120") for c in consents)
+    assert any(c.text_version.startswith("guide-commitment-2:9-12:120") for c in consents)
 
     # Unconfirmed: not on the coordinator's list yet.
     auth.login()
