@@ -10,19 +10,17 @@ import csv
 import io
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field, fields
 from datetime import date
 from enum import StrEnum
-from typing import IO, Literal
+from typing import IO
 
 from email_validator import EmailNotValidError, validate_email
 
+from guidematch.profile import Kind, ProfileRecord
 from guidematch.vocabulary import (
     ACTIVITIES, COUNTRY_CODES, INTERESTS, LANGUAGE_CODES, SLOTS, EducationLevel,
     FamilySituation, Gender, GenderPreference, NorwegianLevel,
 )
-
-Kind = Literal["guide", "refugee"]
 
 COMMON_COLUMNS: tuple[str, ...] = (
     "id", "first_name", "last_name", "email", "phone", "gender", "gender_preference",
@@ -56,44 +54,6 @@ class CsvError(ValueError):
             where += f", column {self.column}"
         value = self.value if len(self.value) <= 60 else self.value[:57] + "..."
         return f"{where}: {self.message} (value: {value!r})"
-
-
-@dataclass(frozen=True)
-class ProfileRecord:
-    """One guide or refugee as the CSV form describes them; lists are tuples."""
-
-    kind: Kind
-    id: str
-    first_name: str
-    gender: Gender
-    last_name: str = ""
-    email: str = ""
-    phone: str = ""
-    gender_preference: GenderPreference = GenderPreference.ANY
-    birth_year: int | None = None
-    languages: tuple[str, ...] = ()
-    interests: tuple[str, ...] = ()
-    activities: tuple[str, ...] = ()
-    family_situation: FamilySituation | None = None
-    availability: tuple[str, ...] = ()
-    district: str = ""
-    lat: float | None = None
-    lon: float | None = None
-    education_level: EducationLevel | None = None
-    occupation: str = ""
-    branch: str = ""
-    # guides
-    has_car: bool = False
-    has_pets: bool = False
-    capacity: int = 1
-    police_certificate: bool = False
-    # refugees
-    country_of_origin: str = ""
-    norwegian_level: NorwegianLevel | None = None
-    waiting_since: date | None = None
-    pets_ok: bool = True
-    interpreter_needed: bool = False
-    line: int = field(default=0, compare=False)  # where it came from, for later errors
 
 
 # --- cell parsers: each takes the raw text and returns a value or raises ValueError
@@ -333,6 +293,3 @@ def iter_pairs(stream: IO[str], filename: str) -> Iterator[tuple[int, str, str]]
         if len(row) != 2 or not all(cell.strip() for cell in row):
             raise CsvError(filename, reader.line_num, "", ",".join(row), "needs a guide_id and a refugee_id")
         yield reader.line_num, row[0].strip(), row[1].strip()
-
-
-RECORD_FIELDS = tuple(f.name for f in fields(ProfileRecord))

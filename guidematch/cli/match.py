@@ -23,7 +23,8 @@ from guidematch.matching import (
     Forbidden, MatchInputError, ProfileSet, Reason, check_min_score, render_reasons, score_matrix,
     solve,
 )
-from guidematch.profile_csv import CsvError, ProfileRecord, iter_pairs, read_profiles_file
+from guidematch.profile import ProfileRecord
+from guidematch.profile_csv import CsvError, iter_pairs, read_profiles_file
 
 match_cli = AppGroup("match", help="Propose guide-refugee pairs, or list pair scores, from CSV.")
 

@@ -18,7 +18,8 @@ from guidematch import vocabulary as v
 from guidematch.extensions import db
 from guidematch.models import Branch, Guide, Pairing, Refugee
 from guidematch.models.people import new_ref
-from guidematch.profile_csv import COLUMNS, Kind, ProfileRecord
+from guidematch.profile import Kind, ProfileRecord
+from guidematch.profile_csv import COLUMNS
 from guidematch.services import audit
 from guidematch.services.errors import DomainError
 

@@ -19,7 +19,8 @@ from sqlalchemy.exc import IntegrityError
 from guidematch import vocabulary as v
 from guidematch.extensions import db
 from guidematch.models import Branch
-from guidematch.profile_csv import COLUMNS, CsvError, Kind, ProfileRecord, profiles_to_csv, read_profiles
+from guidematch.profile import Kind, ProfileRecord
+from guidematch.profile_csv import COLUMNS, CsvError, profiles_to_csv, read_profiles
 from guidematch.services import audit
 from guidematch.services.people import MODELS, Person, apply_record, binding_count, record_from_person
 

@@ -24,7 +24,8 @@ from guidematch.mail import queue_email
 from guidematch.models import Branch, Consent, Guide, Refugee, now_utc
 from guidematch.models.branch import new_referral_token
 from guidematch.models.people import new_ref
-from guidematch.profile_csv import MIN_GUIDE_AGE, PARSERS, ProfileRecord
+from guidematch.profile import ProfileRecord
+from guidematch.profile_csv import MIN_GUIDE_AGE, PARSERS
 from guidematch.services import audit
 from guidematch.services.errors import DomainError
 from guidematch.vocabulary import (

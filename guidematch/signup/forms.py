@@ -22,7 +22,8 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from guidematch.profile_csv import COLUMNS, PARSERS, ProfileRecord
+from guidematch.profile import ProfileRecord
+from guidematch.profile_csv import COLUMNS, PARSERS
 from guidematch.signup import choices
 from guidematch.vocabulary import PERSON_LOCALES
 

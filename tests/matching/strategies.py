@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from hypothesis import strategies as st
 
-from guidematch.profile_csv import ProfileRecord
+from guidematch.profile import ProfileRecord
 from guidematch.vocabulary import ACTIVITIES, INTERESTS, SLOTS
 from tests.matching.factories import TODAY
 
