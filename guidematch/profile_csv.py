@@ -2,14 +2,17 @@
 
 Pure Python: used by the import page, `import-profiles`, exports and the
 matching command line alike, so a column is parsed and checked in one place.
-Every problem is a `CsvError` that names the file, line, column and value.
+Every problem is a `CsvError` that names the file, line, column and value. Its
+sentences are gettext message ids with named placeholders, marked with `N_` and
+translated where they are shown (`CsvError.text(gettext)`): this module stays
+free of Flask, and the command line shows them in English.
 """
 from __future__ import annotations
 
 import csv
 import io
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from enum import StrEnum
 from typing import IO
@@ -21,6 +24,11 @@ from guidematch.vocabulary import (
     ACTIVITIES, COUNTRY_CODES, INTERESTS, LANGUAGE_CODES, SLOTS, EducationLevel,
     FamilySituation, Gender, GenderPreference, NorwegianLevel,
 )
+
+def N_(message: str) -> str:
+    """Mark `message` for the catalogs; it is translated where it is shown."""
+    return message
+
 
 COMMON_COLUMNS: tuple[str, ...] = (
     "id", "first_name", "last_name", "email", "phone", "gender", "gender_preference",
@@ -37,30 +45,55 @@ COLUMNS: dict[str, tuple[str, ...]] = {"guide": GUIDE_COLUMNS, "refugee": REFUGE
 REQUIRED_COLUMNS: tuple[str, ...] = ("id", "first_name", "gender")
 
 MAX_TEXT = 200  # longest free-text cell we accept (names, occupation, district)
-MIN_GUIDE_AGE = 18
+FIRST_BIRTH_YEAR, LAST_BIRTH_YEAR = 1900, 2100  # the database's range; "not after this year" is the service's
+UNKNOWN_COLUMN = {"guide": N_("unknown column for a guide file"),
+                  "refugee": N_("unknown column for a refugee file")}
+
+
+def _untranslated(message: str) -> str:
+    return message
+
+
+def _fill(gettext: Callable[[str], str], message: str, params: dict[str, object]) -> str:
+    return gettext(message) % params if params else gettext(message)
+
+
+class CellError(ValueError):
+    """A cell's value is refused: a message id and its named values."""
+
+    def __init__(self, message: str, **params: object):
+        self.message, self.params = message, params
+        super().__init__(_fill(_untranslated, message, params))
 
 
 class CsvError(ValueError):
     """One bad cell (or a bad file), located so that a person can find and fix it."""
 
-    def __init__(self, file: str, line: int, column: str, value: str, message: str):
+    def __init__(self, file: str, line: int, column: str, value: str, message: str,
+                 **params: object):
         self.file, self.line, self.column, self.value = file, line, column, value
-        self.message = message
+        self.message, self.params = message, params
         super().__init__(str(self))
 
-    def __str__(self) -> str:
-        where = f"{self.file}, line {self.line}"
-        if self.column:
-            where += f", column {self.column}"
+    def text(self, gettext: Callable[[str], str] = _untranslated) -> str:
+        """Return the one-line error, its sentences translated by `gettext` (English without)."""
+        place = {"file": self.file, "line": self.line, "column": self.column}
+        where = (_fill(gettext, N_("%(file)s, line %(line)s, column %(column)s"), place)
+                 if self.column else _fill(gettext, N_("%(file)s, line %(line)s"), place))
         value = self.value if len(self.value) <= 60 else self.value[:57] + "..."
-        return f"{where}: {self.message} (value: {value!r})"
+        return _fill(gettext, N_("%(where)s: %(message)s (value: %(value)s)"), {
+            "where": where, "message": _fill(gettext, self.message, self.params),
+            "value": repr(value)})
+
+    def __str__(self) -> str:
+        return self.text()
 
 
-# --- cell parsers: each takes the raw text and returns a value or raises ValueError
+# --- cell parsers: each takes the raw text and returns a value or raises CellError
 
 def _text(raw: str) -> str:
     if len(raw) > MAX_TEXT:
-        raise ValueError(f"is longer than {MAX_TEXT} characters")
+        raise CellError(N_("is longer than %(n)s characters"), n=MAX_TEXT)
     return raw
 
 
@@ -70,7 +103,7 @@ def _email(raw: str) -> str:
     try:
         return validate_email(raw, check_deliverability=False).normalized.lower()
     except EmailNotValidError:
-        raise ValueError("is not a valid email address") from None
+        raise CellError(N_("is not a valid email address")) from None
 
 
 def _enum(enum: type[StrEnum]):
@@ -78,11 +111,12 @@ def _enum(enum: type[StrEnum]):
         try:
             return enum(raw)
         except ValueError:
-            raise ValueError("must be one of " + ", ".join(e.value for e in enum)) from None
+            raise CellError(N_("must be one of %(values)s"),
+                            values=", ".join(e.value for e in enum)) from None
     return parse
 
 
-def _choices(allowed: Iterable[str], what: str, normalise=str.lower):
+def _choices(allowed: Iterable[str], unknown: str, normalise=str.lower):
     allowed_set = frozenset(allowed)
 
     def parse(raw: str) -> tuple[str, ...]:
@@ -92,7 +126,7 @@ def _choices(allowed: Iterable[str], what: str, normalise=str.lower):
             if not item:
                 continue
             if item not in allowed_set:
-                raise ValueError(f"{item!r} is not a known {what}")
+                raise CellError(unknown, item=repr(item))
             if item not in items:
                 items.append(item)
         return tuple(items)
@@ -102,17 +136,15 @@ def _choices(allowed: Iterable[str], what: str, normalise=str.lower):
 def _yes_no(raw: str) -> bool:
     value = raw.lower()
     if value not in {"yes", "no"}:
-        raise ValueError("must be yes or no")
+        raise CellError(N_("must be yes or no"))
     return value == "yes"
 
 
 def _birth_year(raw: str) -> int:
-    if not re.fullmatch(r"\d{4}", raw):
-        raise ValueError("must be a 4-digit year")
-    year = int(raw)
-    if not 1900 <= year <= date.today().year:
-        raise ValueError("is not a plausible birth year")
-    return year
+    # Whether the year is plausible today is the people service's rule (it knows the day).
+    if not re.fullmatch(r"\d{4}", raw) or not FIRST_BIRTH_YEAR <= int(raw) <= LAST_BIRTH_YEAR:
+        raise CellError(N_("must be a 4-digit year"))
+    return int(raw)
 
 
 def _float_in(lo: float, hi: float):
@@ -120,23 +152,23 @@ def _float_in(lo: float, hi: float):
         try:
             value = float(raw)
         except ValueError:
-            raise ValueError("must be a decimal number") from None
+            raise CellError(N_("must be a decimal number")) from None
         if not lo <= value <= hi:
-            raise ValueError(f"must be between {lo:g} and {hi:g}")
+            raise CellError(N_("must be between %(lo)s and %(hi)s"), lo=f"{lo:g}", hi=f"{hi:g}")
         return value
     return parse
 
 
 def _capacity(raw: str) -> int:
     if not raw.isdigit() or not 1 <= int(raw) <= 10:
-        raise ValueError("must be a whole number from 1 to 10")
+        raise CellError(N_("must be a whole number from 1 to 10"))
     return int(raw)
 
 
 def _country(raw: str) -> str:
     code = raw.upper()
     if code not in COUNTRY_CODES:
-        raise ValueError("must be an ISO 3166-1 alpha-2 country code")
+        raise CellError(N_("must be an ISO 3166-1 alpha-2 country code"))
     return code
 
 
@@ -144,12 +176,12 @@ def _iso_date(raw: str) -> date:
     try:
         return date.fromisoformat(raw)
     except ValueError:
-        raise ValueError("must be a date YYYY-MM-DD") from None
+        raise CellError(N_("must be a date YYYY-MM-DD")) from None
 
 
 def _slug(raw: str) -> str:
     if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,62}", raw):
-        raise ValueError("must be a branch slug (lowercase letters, digits, dashes)")
+        raise CellError(N_("must be a branch slug (lowercase letters, digits, dashes)"))
     return raw
 
 
@@ -158,10 +190,10 @@ PARSERS = {
     "district": _text, "occupation": _text, "email": _email,
     "gender": _enum(Gender), "gender_preference": _enum(GenderPreference),
     "birth_year": _birth_year,
-    "languages": _choices(LANGUAGE_CODES, "ISO 639-1 language code"),
-    "interests": _choices(INTERESTS, "interest"),
-    "activities": _choices(ACTIVITIES, "activity"),
-    "availability": _choices(SLOTS, "availability slot"),
+    "languages": _choices(LANGUAGE_CODES, N_("%(item)s is not a known ISO 639-1 language code")),
+    "interests": _choices(INTERESTS, N_("%(item)s is not a known interest")),
+    "activities": _choices(ACTIVITIES, N_("%(item)s is not a known activity")),
+    "availability": _choices(SLOTS, N_("%(item)s is not a known availability slot")),
     "family_situation": _enum(FamilySituation), "education_level": _enum(EducationLevel),
     "lat": _float_in(-90, 90), "lon": _float_in(-180, 180), "branch": _slug,
     "has_car": _yes_no, "has_pets": _yes_no, "capacity": _capacity,
@@ -177,18 +209,19 @@ def read_profiles(stream: IO[str], kind: Kind, filename: str = "<upload>") -> li
     try:
         header = [name.strip().lstrip("\ufeff") for name in next(reader)]
     except StopIteration:
-        raise CsvError(filename, 1, "", "", "the file is empty") from None
+        raise CsvError(filename, 1, "", "", N_("the file is empty")) from None
     except csv.Error as exc:
-        raise CsvError(filename, 1, "", "", f"is not readable as CSV ({exc})") from None
+        raise CsvError(filename, 1, "", "", N_("is not readable as CSV (%(problem)s)"),
+                       problem=str(exc)) from None
     known = COLUMNS[kind]
     for number, name in enumerate(header, start=1):
         if name not in known:
-            raise CsvError(filename, 1, f"{number}", name, f"unknown column for a {kind} file")
+            raise CsvError(filename, 1, f"{number}", name, UNKNOWN_COLUMN[kind])
         if header.index(name) != number - 1:
-            raise CsvError(filename, 1, f"{number}", name, "column appears twice")
+            raise CsvError(filename, 1, f"{number}", name, N_("column appears twice"))
     for name in REQUIRED_COLUMNS:
         if name not in header:
-            raise CsvError(filename, 1, "", name, "required column is missing")
+            raise CsvError(filename, 1, "", name, N_("required column is missing"))
 
     records: list[ProfileRecord] = []
     seen: dict[str, int] = {}
@@ -199,17 +232,20 @@ def read_profiles(stream: IO[str], kind: Kind, filename: str = "<upload>") -> li
                 continue
             if len(row) != len(header):
                 raise CsvError(filename, line, "", ",".join(row)[:60],
-                               f"has {len(row)} cells where the header has {len(header)}")
+                               N_("has %(cells)s cells where the header has %(columns)s"),
+                               cells=len(row), columns=len(header))
             record = _record(dict(zip(header, row)), header, kind, filename, line)
             if record.id in seen:
                 raise CsvError(filename, line, _col(header, "id"), record.id,
-                               f"duplicate id (first on line {seen[record.id]})")
+                               N_("duplicate id (first on line %(first_line)s)"),
+                               first_line=seen[record.id])
             seen[record.id] = line
             records.append(record)
     except csv.Error as exc:
-        raise CsvError(filename, reader.line_num, "", "", f"is not readable as CSV ({exc})") from None
+        raise CsvError(filename, reader.line_num, "", "", N_("is not readable as CSV (%(problem)s)"),
+                       problem=str(exc)) from None
     if not records:
-        raise CsvError(filename, 2, "", "", "the file has a header but no rows")
+        raise CsvError(filename, 2, "", "", N_("the file has a header but no rows"))
     return records
 
 
@@ -223,17 +259,14 @@ def _record(cells: dict[str, str], header: list[str], kind: Kind, filename: str,
     for name, raw in cells.items():
         raw = raw.strip()
         if name in REQUIRED_COLUMNS and not raw:
-            raise CsvError(filename, line, _col(header, name), raw, "must not be empty")
+            raise CsvError(filename, line, _col(header, name), raw, N_("must not be empty"))
         if not raw:
             continue
         try:
             values[name] = PARSERS[name](raw)
-        except ValueError as exc:
-            raise CsvError(filename, line, _col(header, name), raw, str(exc)) from None
-    if kind == "guide" and "birth_year" in values:
-        if date.today().year - int(values["birth_year"]) < MIN_GUIDE_AGE:  # type: ignore[arg-type]
-            raise CsvError(filename, line, _col(header, "birth_year"), cells["birth_year"],
-                           f"a guide must be at least {MIN_GUIDE_AGE}")
+        except CellError as exc:
+            raise CsvError(filename, line, _col(header, name), raw, exc.message,
+                           **exc.params) from None
     return ProfileRecord(kind=kind, line=line, **values)  # type: ignore[arg-type]
 
 
@@ -243,9 +276,11 @@ def read_profiles_file(path: str, kind: Kind) -> list[ProfileRecord]:
         with open(path, newline="", encoding="utf-8-sig") as stream:
             return read_profiles(stream, kind, filename=path)
     except UnicodeDecodeError as exc:
-        raise CsvError(path, 0, "", "", f"is not UTF-8 text ({exc.reason})") from None
+        raise CsvError(path, 0, "", "", N_("is not UTF-8 text (%(problem)s)"),
+                       problem=exc.reason) from None
     except OSError as exc:
-        raise CsvError(path, 0, "", "", f"cannot be read ({exc.strerror})") from None
+        raise CsvError(path, 0, "", "", N_("cannot be read (%(problem)s)"),
+                       problem=exc.strerror) from None
 
 
 def _cell(value: object) -> str:
@@ -286,10 +321,11 @@ def iter_pairs(stream: IO[str], filename: str) -> Iterator[tuple[int, str, str]]
     reader = csv.reader(stream)
     header = [h.strip().lstrip("\ufeff") for h in next(reader, [])]
     if header[:2] != ["guide_id", "refugee_id"] or len(header) != 2:
-        raise CsvError(filename, 1, "", ",".join(header), "header must be guide_id,refugee_id")
+        raise CsvError(filename, 1, "", ",".join(header), N_("header must be guide_id,refugee_id"))
     for row in reader:
         if not any(cell.strip() for cell in row):
             continue
         if len(row) != 2 or not all(cell.strip() for cell in row):
-            raise CsvError(filename, reader.line_num, "", ",".join(row), "needs a guide_id and a refugee_id")
+            raise CsvError(filename, reader.line_num, "", ",".join(row),
+                           N_("needs a guide_id and a refugee_id"))
         yield reader.line_num, row[0].strip(), row[1].strip()

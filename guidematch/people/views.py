@@ -7,7 +7,7 @@ from flask import (
     Blueprint, Response, current_app, flash, redirect, render_template, request, url_for,
 )
 from flask_babel import gettext as _
-from flask_login import login_required
+from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -177,10 +177,11 @@ def import_profiles():
             problem = _("%(file)s is not UTF-8 text. Save it as “CSV UTF-8” and try again.", file=filename)
         else:
             try:
-                result = people_csv.import_csv_text(current_branch(), kind, text, filename=filename)
+                result = people_csv.import_csv_text(current_branch(), kind, text, filename=filename,
+                                                    imported_by=current_user.name)
             except CsvError as error:
                 db.session.rollback()
-                problem = str(error)
+                problem = error.text(_)
             else:
                 db.session.commit()
                 what = _("guides") if kind == "guide" else _("refugees")

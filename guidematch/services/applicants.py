@@ -10,8 +10,9 @@ from flask_babel import lazy_gettext as _l
 from guidematch.extensions import db
 from guidematch.mail import queue_email
 from guidematch.models import Guide
-from guidematch.services import audit
+from guidematch.services import audit, clock
 from guidematch.services.errors import DomainError
+from guidematch.services.person_rules import check_guide_age
 from guidematch.vocabulary import GuideStatus
 
 REVIEWABLE = (GuideStatus.APPLIED,)
@@ -30,9 +31,10 @@ class Credentials:
 
 def approve_guide(guide: Guide, credentials: Credentials, today: date | None = None) -> None:
     """Record the credentials and make the guide available for matching; welcome them by email."""
-    today = today or date.today()
+    today = today or clock.today()
     if guide.status not in REVIEWABLE:
         raise DomainError(_("Only an applicant who has confirmed their email address can be approved."))
+    check_guide_age(guide.birth_year, today)  # an adult on the day of approval, whatever the sign-up saw
     for field in ("interview_on", "intro_course_on", "confidentiality_signed_on", "police_certificate_on"):
         value = getattr(credentials, field)
         if value is not None and value > today:

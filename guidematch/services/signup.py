@@ -6,11 +6,16 @@ instead (a new confirmation link if it never confirmed, "you are already
 registered" otherwise), and the caller shows the same thank-you page. Those
 repeat emails are limited (dedupe keys per hour / day) so the forms can't be
 used to flood someone's inbox.
+
+People are created by `services.people.create_person`, with the same rules as the
+coordinator's form and the CSV import; a profile that breaks one is refused
+before the address is looked up, so the answer to bad input never tells whether
+an address is known.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Literal
 
 from flask_babel import gettext as _
@@ -23,10 +28,10 @@ from guidematch.extensions import db
 from guidematch.mail import queue_email
 from guidematch.models import Branch, Consent, Guide, Refugee, now_utc
 from guidematch.models.branch import new_referral_token
-from guidematch.models.people import new_ref
 from guidematch.profile import ProfileRecord
-from guidematch.profile_csv import MIN_GUIDE_AGE, PARSERS
-from guidematch.services import audit
+from guidematch.profile_csv import PARSERS
+from guidematch.services import audit, clock, consents, people
+from guidematch.services.person_rules import check_profile
 from guidematch.services.errors import DomainError
 from guidematch.vocabulary import (
     CONFIRM_LINK_DAYS, UNCONFIRMED_PURGE_DAYS, GuideStatus, RefugeeStatus,
@@ -64,20 +69,14 @@ def register_guide(branch: Branch, profile: ProfileRecord, locale: str,
                    extras: GuideExtras) -> SignupResult:
     """Add an unconfirmed guide and email a confirmation link (or answer a known address)."""
     email = _required_email(profile.email)
-    if profile.birth_year is None or date.today().year - profile.birth_year < MIN_GUIDE_AGE:
-        raise DomainError(_("A guide must be at least %(age)s years old.", age=MIN_GUIDE_AGE),
-                          "birth_year")
+    values = _profile_values(profile, email, locale, GuideStatus.UNCONFIRMED)
+    check_profile("guide", values, clock.today())
     known = _find(Guide, branch, email)
     if known is not None:
         return _answer_known(known, "guide")
-    guide = Guide(branch=branch, ref=new_ref("G"), status=GuideStatus.UNCONFIRMED, locale=locale,
-                  has_car=profile.has_car, has_pets=profile.has_pets, capacity=profile.capacity,
-                  motivation=extras.motivation)
-    _apply_profile(guide, profile, email)
-    db.session.add(guide)
-    db.session.flush()
-    _consent(guide, GUIDE_PRIVACY, extras.commitment)
-    audit.record("guide_signed_up", guide, actor="sign-up form")
+    guide = people.create_person(branch, "guide", {**values, "motivation": extras.motivation},
+                                 action="guide_signed_up", actor="sign-up form")
+    consents.record(guide, GUIDE_PRIVACY, extras.commitment, given_how="sign-up form")
     _send_confirmation(guide, "guide")
     return SignupResult("created", guide)
 
@@ -85,12 +84,14 @@ def register_guide(branch: Branch, profile: ProfileRecord, locale: str,
 def register_refugee(branch: Branch, profile: ProfileRecord, locale: str) -> SignupResult:
     """Add an unconfirmed refugee and email a confirmation link (or answer a known address)."""
     email = _required_email(profile.email)
+    values = _profile_values(profile, email, locale, RefugeeStatus.UNCONFIRMED)
+    check_profile("refugee", values, clock.today())
     known = _find(Refugee, branch, email)
     if known is not None:
         return _answer_known(known, "refugee")
-    refugee = _new_refugee(branch, profile, locale, email, RefugeeStatus.UNCONFIRMED)
-    _consent(refugee, REFUGEE_PRIVACY)
-    audit.record("refugee_registered", refugee, actor="sign-up form")
+    refugee = people.create_person(branch, "refugee", values, action="refugee_registered",
+                                   actor="sign-up form")
+    consents.record(refugee, REFUGEE_PRIVACY, given_how="sign-up form")
     _send_confirmation(refugee, "refugee")
     return SignupResult("created", refugee)
 
@@ -104,15 +105,16 @@ def refer_refugee(branch: Branch, profile: ProfileRecord, locale: str,
     """
     email = PARSERS["email"](profile.email) if profile.email else None
     caseworker_email = _required_email(caseworker.email, field="caseworker_email")
+    values = {**_profile_values(profile, email, locale, RefugeeStatus.WAITING),
+              "referred_by_name": caseworker.name, "referred_by_email": caseworker_email}
+    check_profile("refugee", values, clock.today())
     known = _find(Refugee, branch, email) if email else None
     if known is not None:
         result = _answer_known(known, "refugee")
     else:
-        refugee = _new_refugee(branch, profile, locale, email, RefugeeStatus.WAITING)
-        refugee.referred_by_name = caseworker.name
-        refugee.referred_by_email = caseworker_email
-        _consent(refugee, REFERRAL_PRIVACY)
-        audit.record("refugee_referred", refugee, actor="referral form")
+        refugee = people.create_person(branch, "refugee", values, action="refugee_referred",
+                                       actor="referral form")
+        consents.record(refugee, REFERRAL_PRIVACY, given_how="referral form")
         if email:
             queue_email(to=email, name=refugee.first_name, template="referral_refugee",
                         subject=_l("You are on the list for a refugee guide"), locale=locale,
@@ -147,7 +149,7 @@ def confirm_email(kind: str, person: Guide | Refugee) -> bool:
         person.status = GuideStatus.APPLIED  # now on the coordinator's list of applicants
     if isinstance(person, Refugee) and person.status == RefugeeStatus.UNCONFIRMED:
         person.status = RefugeeStatus.WAITING
-        person.waiting_since = date.today()
+        person.waiting_since = clock.today()
     audit.record("email_confirmed", person, actor=f"{kind} link")
     db.session.flush()
     return True
@@ -214,35 +216,11 @@ def _answer_known(person: Guide | Refugee, kind: str) -> SignupResult:
     return SignupResult("known", person)
 
 
-def _new_refugee(branch: Branch, profile: ProfileRecord, locale: str, email: str | None,
-                 status: RefugeeStatus) -> Refugee:
-    refugee = Refugee(branch=branch, ref=new_ref("R"), status=status, locale=locale,
-                      country_of_origin=profile.country_of_origin,
-                      norwegian_level=profile.norwegian_level, pets_ok=profile.pets_ok,
-                      interpreter_needed=profile.interpreter_needed, waiting_since=date.today())
-    _apply_profile(refugee, profile, email)
-    db.session.add(refugee)
-    db.session.flush()
-    return refugee
-
-
-def _apply_profile(person: Guide | Refugee, profile: ProfileRecord, email: str | None) -> None:
-    person.first_name, person.last_name = profile.first_name, profile.last_name
-    person.email, person.phone = email, profile.phone
-    person.gender, person.gender_preference = profile.gender, profile.gender_preference
-    person.birth_year, person.family_situation = profile.birth_year, profile.family_situation
-    person.district, person.lat, person.lon = profile.district, profile.lat, profile.lon
-    person.education_level, person.occupation = profile.education_level, profile.occupation
-    person.languages, person.interests = profile.languages, profile.interests
-    person.activities, person.availability = profile.activities, profile.availability
-
-
-def _consent(person: Guide | Refugee, *texts: ConsentText) -> None:
-    owner = {"guide_id": person.id} if isinstance(person, Guide) else {"refugee_id": person.id}
-    given_at = now_utc()
-    for text in texts:
-        db.session.add(Consent(branch_id=person.branch_id, kind=text.kind,
-                               text_version=text.version, given_at=given_at, **owner))
+def _profile_values(profile: ProfileRecord, email: str | None, locale: str, status) -> dict:
+    """Return what a public form's profile gives `people.create_person`."""
+    values = people.record_values(profile)
+    values.pop("police_certificate_on", None)  # only a coordinator records that
+    return {**values, "email": email, "locale": locale, "status": status}
 
 
 def _confirm_url(person: Guide | Refugee, kind: str) -> str:

@@ -170,7 +170,7 @@ def test_the_same_email_twice_in_a_file_is_refused(db, branch):
     with pytest.raises(CsvError) as caught:
         people_csv.import_csv_text(branch, "guide", text, filename="g.csv")
     assert (caught.value.line, caught.value.column) == (3, "4 (email)")
-    assert "line 2" in caught.value.message
+    assert "the same email is on line 2" in str(caught.value)
 
 
 def test_a_spreadsheets_csv_with_byte_order_mark_and_crlf_is_read(client, english, branch, db):
