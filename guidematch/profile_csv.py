@@ -43,6 +43,8 @@ REFUGEE_COLUMNS: tuple[str, ...] = COMMON_COLUMNS + (
 )
 COLUMNS: dict[str, tuple[str, ...]] = {"guide": GUIDE_COLUMNS, "refugee": REFUGEE_COLUMNS}
 REQUIRED_COLUMNS: tuple[str, ...] = ("id", "first_name", "gender")
+# Cells a record cannot be made without; which fields a person needs is the people service's rule.
+REQUIRED_CELLS: tuple[str, ...] = ("id", "gender")
 
 MAX_TEXT = 200  # longest free-text cell we accept (names, occupation, district)
 FIRST_BIRTH_YEAR, LAST_BIRTH_YEAR = 1900, 2100  # the database's range; "not after this year" is the service's
@@ -255,10 +257,10 @@ def _col(header: list[str], name: str) -> str:
 
 def _record(cells: dict[str, str], header: list[str], kind: Kind, filename: str,
             line: int) -> ProfileRecord:
-    values: dict[str, object] = {}
+    values: dict[str, object] = {"first_name": ""}  # an empty one is refused by the service
     for name, raw in cells.items():
         raw = raw.strip()
-        if name in REQUIRED_COLUMNS and not raw:
+        if name in REQUIRED_CELLS and not raw:
             raise CsvError(filename, line, _col(header, name), raw, N_("must not be empty"))
         if not raw:
             continue

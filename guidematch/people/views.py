@@ -1,7 +1,6 @@
 """The coordinator's guide and refugee pages: lists, details, forms, CSV import and export."""
 from __future__ import annotations
 
-from datetime import date
 
 from flask import (
     Blueprint, Response, current_app, flash, redirect, render_template, request, url_for,
@@ -20,7 +19,7 @@ from guidematch.people import listing
 from guidematch.people.forms import GuideForm, ImportForm, RefugeeForm
 from guidematch.profile_csv import COLUMNS, CsvError
 from guidematch.scoping import current_branch, get_in_branch_or_404
-from guidematch.services import audit, people, people_csv
+from guidematch.services import audit, clock, people, people_csv
 from guidematch.services.errors import DomainError
 
 bp = Blueprint("people", __name__)
@@ -43,7 +42,7 @@ def _list(kind: str):
     return render_template(
         "people/list.html", kind=kind, query=query, page=listing.page_of(query),
         counts=listing.status_counts(query), statuses=list(listing.STATUSES[kind]),
-        languages=listing.languages_in_branch(kind), today=date.today(),
+        languages=listing.languages_in_branch(kind), today=clock.today(),
         endpoint=request.endpoint, interest_choices=labels.choices("interest"),
         gender_choices=labels.choices(v.Gender),
     )
@@ -71,7 +70,7 @@ def _detail(kind: str, person):
     return render_template(f"people/{kind}.html", kind=kind, person=person,
                            pairings=people.person_pairings(person), consents=list(consents),
                            seats=people.binding_count(person) if kind == "guide" else 0,
-                           today=date.today())
+                           today=clock.today())
 
 
 @bp.route("/guides/<int:guide_id>")
@@ -198,7 +197,7 @@ def _export(kind: str) -> Response:
     text = people_csv.export_csv(branch, kind, chosen)
     audit.record("profiles_exported", None, branch_id=branch.id, kind=kind, filtered=query.filtered)
     db.session.commit()
-    name = f"{'guides' if kind == 'guide' else 'refugees'}-{branch.slug}-{date.today().isoformat()}.csv"
+    name = f"{'guides' if kind == 'guide' else 'refugees'}-{branch.slug}-{clock.today().isoformat()}.csv"
     # The byte-order mark makes spreadsheet programs read the file as UTF-8 (Ø, Å, عربي).
     return current_app.response_class(
         "\ufeff" + text, mimetype="text/csv",
