@@ -22,7 +22,7 @@ def latest_adult_birth_year(day: date) -> int:
 
 
 def certainly_adult(birth_year: Years, day: date) -> Years:
-    """Return whether someone born in `birth_year` is certainly 18 on `day` (element-wise for arrays)."""
+    """Return whether one born in `birth_year` is certainly 18 on `day` (arrays: per element)."""
     if birth_year is None:
         return False  # type: ignore[return-value]
     return birth_year <= latest_adult_birth_year(day)  # type: ignore[operator,return-value]

@@ -47,7 +47,8 @@ REQUIRED_COLUMNS: tuple[str, ...] = ("id", "first_name", "gender")
 REQUIRED_CELLS: tuple[str, ...] = ("id", "gender")
 
 MAX_TEXT = 200  # longest free-text cell we accept (names, occupation, district)
-FIRST_BIRTH_YEAR, LAST_BIRTH_YEAR = 1900, 2100  # the database's range; "not after this year" is the service's
+# The database's range; "not after this year" is the people service's rule (it knows the day).
+FIRST_BIRTH_YEAR, LAST_BIRTH_YEAR = 1900, 2100
 UNKNOWN_COLUMN = {"guide": N_("unknown column for a guide file"),
                   "refugee": N_("unknown column for a refugee file")}
 
@@ -143,9 +144,11 @@ def _yes_no(raw: str) -> bool:
 
 
 def _birth_year(raw: str) -> int:
-    # Whether the year is plausible today is the people service's rule (it knows the day).
-    if not re.fullmatch(r"\d{4}", raw) or not FIRST_BIRTH_YEAR <= int(raw) <= LAST_BIRTH_YEAR:
+    if not re.fullmatch(r"\d{4}", raw):
         raise CellError(N_("must be a 4-digit year"))
+    if not FIRST_BIRTH_YEAR <= int(raw) <= LAST_BIRTH_YEAR:
+        raise CellError(N_("must be a year from %(first)s to %(last)s"), first=FIRST_BIRTH_YEAR,
+                        last=LAST_BIRTH_YEAR)
     return int(raw)
 
 
@@ -244,8 +247,8 @@ def read_profiles(stream: IO[str], kind: Kind, filename: str = "<upload>") -> li
             seen[record.id] = line
             records.append(record)
     except csv.Error as exc:
-        raise CsvError(filename, reader.line_num, "", "", N_("is not readable as CSV (%(problem)s)"),
-                       problem=str(exc)) from None
+        raise CsvError(filename, reader.line_num, "", "",
+                       N_("is not readable as CSV (%(problem)s)"), problem=str(exc)) from None
     if not records:
         raise CsvError(filename, 2, "", "", N_("the file has a header but no rows"))
     return records

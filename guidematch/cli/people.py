@@ -43,8 +43,8 @@ def import_profiles_command(kind: str, file: str, branch_slug: str) -> None:
         with open(file, encoding="utf-8-sig", newline="") as stream:
             text = stream.read()
         with force_locale("en"):  # the command line speaks English, the rules' messages too
-            result = people_csv.import_csv_text(branch, KINDS[kind], text, filename=file, actor="cli",
-                                                imported_by=_command_line_user())
+            result = people_csv.import_csv_text(branch, KINDS[kind], text, filename=file,
+                                                actor="cli", imported_by=_command_line_user())
     except UnicodeDecodeError as exc:
         db.session.rollback()
         raise click.ClickException(f"{file}, line 0: is not UTF-8 text ({exc.reason})") from None

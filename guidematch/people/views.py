@@ -197,7 +197,8 @@ def _export(kind: str) -> Response:
     text = people_csv.export_csv(branch, kind, chosen)
     audit.record("profiles_exported", None, branch_id=branch.id, kind=kind, filtered=query.filtered)
     db.session.commit()
-    name = f"{'guides' if kind == 'guide' else 'refugees'}-{branch.slug}-{clock.today().isoformat()}.csv"
+    what = "guides" if kind == "guide" else "refugees"
+    name = f"{what}-{branch.slug}-{clock.today().isoformat()}.csv"
     # The byte-order mark makes spreadsheet programs read the file as UTF-8 (Ø, Å, عربي).
     return current_app.response_class(
         "\ufeff" + text, mimetype="text/csv",

@@ -12,5 +12,6 @@ def record(person: Guide | Refugee, *texts: ConsentText, given_how: str) -> None
     owner = {"guide_id": person.id} if isinstance(person, Guide) else {"refugee_id": person.id}
     given_at = clock.now()
     for text in texts:
-        db.session.add(Consent(branch_id=person.branch_id, kind=text.kind, text_version=text.version,
-                               given_at=given_at, given_how=given_how, **owner))
+        db.session.add(Consent(branch_id=person.branch_id, kind=text.kind,
+                               text_version=text.version, given_at=given_at, given_how=given_how,
+                               **owner))

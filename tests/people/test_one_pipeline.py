@@ -74,9 +74,10 @@ def test_a_guide_who_may_not_be_18_yet_is_refused_everywhere_with_the_same_messa
 
 @_entry("guide")
 def test_a_guide_born_19_years_ago_is_accepted_everywhere(client, english, branch, db, entry):
-    ENTRY_POINTS[entry](client, branch, "guide", {**PERSON, "birth_year": str(clock.today().year - 19)})
+    year = clock.today().year - 19
+    ENTRY_POINTS[entry](client, branch, "guide", {**PERSON, "birth_year": str(year)})
     guide = db.session.query(Guide).one()
-    assert guide.birth_year == clock.today().year - 19 and guide.first_name == "Kari"
+    assert guide.birth_year == year and guide.first_name == "Kari"
 
 
 @pytest.mark.parametrize(("kind", "entry"), [  # a CSV file names its own ids
@@ -143,14 +144,15 @@ def test_the_norwegian_sign_up_says_the_age_rule_in_norwegian(client, branch, db
 def test_the_command_line_import_names_who_ran_it(runner, branch, db, tmp_path, monkeypatch):
     monkeypatch.setattr("getpass.getuser", lambda: "ola")
     path = tmp_path / "guides.csv"
-    path.write_text("id,first_name,last_name,gender,birth_year,languages\ng1,Kari,Nordmann,female,1985,nb\n",
-                    encoding="utf-8")
+    path.write_text("id,first_name,last_name,gender,birth_year,languages\n"
+                    "g1,Kari,Nordmann,female,1985,nb\n", encoding="utf-8")
     result = runner.invoke(args=["import-profiles", "guides", str(path), "--branch", "tromso"])
     assert result.exit_code == 0, result.output
     assert db.session.query(Consent).one().given_how == "paper form, imported by ola"
 
 
-def test_the_command_line_refuses_a_guide_under_18_in_one_english_line(runner, branch, db, tmp_path):
+def test_the_command_line_refuses_a_guide_under_18_in_one_english_line(runner, branch, db,
+                                                                       tmp_path):
     year = clock.today().year
     path = tmp_path / "guides.csv"
     path.write_text("id,first_name,last_name,gender,birth_year,languages\n"
