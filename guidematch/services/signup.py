@@ -74,8 +74,10 @@ def register_guide(branch: Branch, profile: ProfileRecord, locale: str,
     known = _find(Guide, branch, email)
     if known is not None:
         return _answer_known(known, "guide")
-    guide = people.create_person(branch, "guide", {**values, "motivation": extras.motivation},
-                                 action="guide_signed_up", actor="sign-up form")
+    guide = _create(branch, "guide", {**values, "motivation": extras.motivation},
+                    "guide_signed_up", "sign-up form")
+    if guide is None:
+        return _answer_known(_find(Guide, branch, email), "guide")
     consents.record(guide, GUIDE_PRIVACY, extras.commitment, given_how="sign-up form")
     _send_confirmation(guide, "guide")
     return SignupResult("created", guide)
@@ -89,8 +91,9 @@ def register_refugee(branch: Branch, profile: ProfileRecord, locale: str) -> Sig
     known = _find(Refugee, branch, email)
     if known is not None:
         return _answer_known(known, "refugee")
-    refugee = people.create_person(branch, "refugee", values, action="refugee_registered",
-                                   actor="sign-up form")
+    refugee = _create(branch, "refugee", values, "refugee_registered", "sign-up form")
+    if refugee is None:
+        return _answer_known(_find(Refugee, branch, email), "refugee")
     consents.record(refugee, REFUGEE_PRIVACY, given_how="sign-up form")
     _send_confirmation(refugee, "refugee")
     return SignupResult("created", refugee)
@@ -109,11 +112,11 @@ def refer_refugee(branch: Branch, profile: ProfileRecord, locale: str,
               "referred_by_name": caseworker.name, "referred_by_email": caseworker_email}
     check_profile("refugee", values, clock.today())
     known = _find(Refugee, branch, email) if email else None
-    if known is not None:
-        result = _answer_known(known, "refugee")
+    refugee = None if known else _create(branch, "refugee", values, "refugee_referred",
+                                         "referral form")
+    if refugee is None:
+        result = _answer_known(known or _find(Refugee, branch, email), "refugee")
     else:
-        refugee = people.create_person(branch, "refugee", values, action="refugee_referred",
-                                       actor="referral form")
         consents.record(refugee, REFERRAL_PRIVACY, given_how="referral form")
         if email:
             queue_email(to=email, name=refugee.first_name, template="referral_refugee",
@@ -214,6 +217,16 @@ def _answer_known(person: Guide | Refugee, kind: str) -> SignupResult:
                 contact_email=person.branch.contact_email, kind=kind,
                 dedupe_key=f"known:{kind}:{person.id}:{now:%Y%m%d}")
     return SignupResult("known", person)
+
+
+def _create(branch: Branch, kind: str, values: dict, action: str, actor: str):
+    """Create the person; None when a twin request saved the same address a moment ago."""
+    try:
+        return people.create_person(branch, kind, values, action=action, actor=actor)
+    except DomainError as error:
+        if error.field != "email":
+            raise
+        return None  # answered as a known address, so the page tells nobody it was taken
 
 
 def _profile_values(profile: ProfileRecord, email: str | None, locale: str, status) -> dict:
