@@ -19,7 +19,7 @@ from guidematch.people import listing
 from guidematch.people.forms import GuideForm, ImportForm, RefugeeForm
 from guidematch.profile_csv import COLUMNS, CsvError
 from guidematch.scoping import current_branch, get_in_branch_or_404
-from guidematch.services import audit, clock, people, people_csv
+from guidematch.services import audit, clock, people, people_csv, person_rules
 from guidematch.services.errors import DomainError
 
 bp = Blueprint("people", __name__)
@@ -187,7 +187,8 @@ def import_profiles():
                 flash(_("Imported %(n)s %(what)s (%(new)s new, %(updated)s updated).", n=result.total,
                         what=what, new=result.created, updated=result.updated), "success")
                 return redirect(url_for("people.guides" if kind == "guide" else "people.refugees"))
-    return render_template("people/import.html", form=form, problem=problem, columns=COLUMNS)
+    return render_template("people/import.html", form=form, problem=problem, columns=COLUMNS,
+                           required=person_rules.REQUIRED)
 
 
 def _export(kind: str) -> Response:

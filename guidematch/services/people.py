@@ -79,10 +79,6 @@ def record_from_person(person: Person) -> ProfileRecord:
                          branch=person.branch.slug if person.branch else "", **values)
 
 
-record_from_guide = record_from_person
-record_from_refugee = record_from_person
-
-
 def record_values(record: ProfileRecord, columns: Iterable[str] | None = None,
                   person: Person | None = None, today: date | None = None) -> dict[str, Any]:
     """Return a record's values keyed by the model's attribute names, for create/update_person.
