@@ -2,27 +2,33 @@
 
 Pure Python: used by the import page, `import-profiles`, exports and the
 matching command line alike, so a column is parsed and checked in one place.
-Every problem is a `CsvError` that names the file, line, column and value.
+Every problem is a `CsvError` that names the file, line, column and value. Its
+sentences are gettext message ids with named placeholders, marked with `N_` and
+translated where they are shown (`CsvError.text(gettext)`): this module stays
+free of Flask, and the command line shows them in English.
 """
 from __future__ import annotations
 
 import csv
 import io
 import re
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field, fields
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from enum import StrEnum
-from typing import IO, Literal
+from typing import IO
 
 from email_validator import EmailNotValidError, validate_email
 
+from guidematch.profile import Kind, ProfileRecord
 from guidematch.vocabulary import (
     ACTIVITIES, COUNTRY_CODES, INTERESTS, LANGUAGE_CODES, SLOTS, EducationLevel,
     FamilySituation, Gender, GenderPreference, NorwegianLevel,
 )
 
-Kind = Literal["guide", "refugee"]
+def N_(message: str) -> str:
+    """Mark `message` for the catalogs; it is translated where it is shown."""
+    return message
+
 
 COMMON_COLUMNS: tuple[str, ...] = (
     "id", "first_name", "last_name", "email", "phone", "gender", "gender_preference",
@@ -37,70 +43,60 @@ REFUGEE_COLUMNS: tuple[str, ...] = COMMON_COLUMNS + (
 )
 COLUMNS: dict[str, tuple[str, ...]] = {"guide": GUIDE_COLUMNS, "refugee": REFUGEE_COLUMNS}
 REQUIRED_COLUMNS: tuple[str, ...] = ("id", "first_name", "gender")
+# Cells a record cannot be made without; which fields a person needs is the people service's rule.
+REQUIRED_CELLS: tuple[str, ...] = ("id", "gender")
 
 MAX_TEXT = 200  # longest free-text cell we accept (names, occupation, district)
-MIN_GUIDE_AGE = 18
+# The database's range; "not after this year" is the people service's rule (it knows the day).
+FIRST_BIRTH_YEAR, LAST_BIRTH_YEAR = 1900, 2100
+UNKNOWN_COLUMN = {"guide": N_("unknown column for a guide file"),
+                  "refugee": N_("unknown column for a refugee file")}
+
+
+def _untranslated(message: str) -> str:
+    return message
+
+
+def _fill(gettext: Callable[[str], str], message: str, params: dict[str, object]) -> str:
+    return gettext(message) % params if params else gettext(message)
+
+
+class CellError(ValueError):
+    """A cell's value is refused: a message id and its named values."""
+
+    def __init__(self, message: str, **params: object):
+        self.message, self.params = message, params
+        super().__init__(_fill(_untranslated, message, params))
 
 
 class CsvError(ValueError):
     """One bad cell (or a bad file), located so that a person can find and fix it."""
 
-    def __init__(self, file: str, line: int, column: str, value: str, message: str):
+    def __init__(self, file: str, line: int, column: str, value: str, message: str,
+                 **params: object):
         self.file, self.line, self.column, self.value = file, line, column, value
-        self.message = message
+        self.message, self.params = message, params
         super().__init__(str(self))
 
-    def __str__(self) -> str:
-        where = f"{self.file}, line {self.line}"
-        if self.column:
-            where += f", column {self.column}"
+    def text(self, gettext: Callable[[str], str] = _untranslated) -> str:
+        """Return the one-line error, its sentences translated by `gettext` (English without)."""
+        place = {"file": self.file, "line": self.line, "column": self.column}
+        where = (_fill(gettext, N_("%(file)s, line %(line)s, column %(column)s"), place)
+                 if self.column else _fill(gettext, N_("%(file)s, line %(line)s"), place))
         value = self.value if len(self.value) <= 60 else self.value[:57] + "..."
-        return f"{where}: {self.message} (value: {value!r})"
+        return _fill(gettext, N_("%(where)s: %(message)s (value: %(value)s)"), {
+            "where": where, "message": _fill(gettext, self.message, self.params),
+            "value": repr(value)})
+
+    def __str__(self) -> str:
+        return self.text()
 
 
-@dataclass(frozen=True)
-class ProfileRecord:
-    """One guide or refugee as the CSV form describes them; lists are tuples."""
-
-    kind: Kind
-    id: str
-    first_name: str
-    gender: Gender
-    last_name: str = ""
-    email: str = ""
-    phone: str = ""
-    gender_preference: GenderPreference = GenderPreference.ANY
-    birth_year: int | None = None
-    languages: tuple[str, ...] = ()
-    interests: tuple[str, ...] = ()
-    activities: tuple[str, ...] = ()
-    family_situation: FamilySituation | None = None
-    availability: tuple[str, ...] = ()
-    district: str = ""
-    lat: float | None = None
-    lon: float | None = None
-    education_level: EducationLevel | None = None
-    occupation: str = ""
-    branch: str = ""
-    # guides
-    has_car: bool = False
-    has_pets: bool = False
-    capacity: int = 1
-    police_certificate: bool = False
-    # refugees
-    country_of_origin: str = ""
-    norwegian_level: NorwegianLevel | None = None
-    waiting_since: date | None = None
-    pets_ok: bool = True
-    interpreter_needed: bool = False
-    line: int = field(default=0, compare=False)  # where it came from, for later errors
-
-
-# --- cell parsers: each takes the raw text and returns a value or raises ValueError
+# --- cell parsers: each takes the raw text and returns a value or raises CellError
 
 def _text(raw: str) -> str:
     if len(raw) > MAX_TEXT:
-        raise ValueError(f"is longer than {MAX_TEXT} characters")
+        raise CellError(N_("is longer than %(n)s characters"), n=MAX_TEXT)
     return raw
 
 
@@ -110,7 +106,7 @@ def _email(raw: str) -> str:
     try:
         return validate_email(raw, check_deliverability=False).normalized.lower()
     except EmailNotValidError:
-        raise ValueError("is not a valid email address") from None
+        raise CellError(N_("is not a valid email address")) from None
 
 
 def _enum(enum: type[StrEnum]):
@@ -118,11 +114,12 @@ def _enum(enum: type[StrEnum]):
         try:
             return enum(raw)
         except ValueError:
-            raise ValueError("must be one of " + ", ".join(e.value for e in enum)) from None
+            raise CellError(N_("must be one of %(values)s"),
+                            values=", ".join(e.value for e in enum)) from None
     return parse
 
 
-def _choices(allowed: Iterable[str], what: str, normalise=str.lower):
+def _choices(allowed: Iterable[str], unknown: str, normalise=str.lower):
     allowed_set = frozenset(allowed)
 
     def parse(raw: str) -> tuple[str, ...]:
@@ -132,7 +129,7 @@ def _choices(allowed: Iterable[str], what: str, normalise=str.lower):
             if not item:
                 continue
             if item not in allowed_set:
-                raise ValueError(f"{item!r} is not a known {what}")
+                raise CellError(unknown, item=repr(item))
             if item not in items:
                 items.append(item)
         return tuple(items)
@@ -142,23 +139,17 @@ def _choices(allowed: Iterable[str], what: str, normalise=str.lower):
 def _yes_no(raw: str) -> bool:
     value = raw.lower()
     if value not in {"yes", "no"}:
-        raise ValueError("must be yes or no")
+        raise CellError(N_("must be yes or no"))
     return value == "yes"
 
 
 def _birth_year(raw: str) -> int:
     if not re.fullmatch(r"\d{4}", raw):
-        raise ValueError("must be a 4-digit year")
-    year = int(raw)
-    if year < 1900:
-        raise ValueError("is not a plausible birth year")
-    return year
-
-
-def check_birth_year(year: int, today: date) -> None:
-    """Refuse a birth year after `today` (the parsers have no clock: callers pass the day)."""
-    if year > today.year:
-        raise ValueError("is not a plausible birth year")
+        raise CellError(N_("must be a 4-digit year"))
+    if not FIRST_BIRTH_YEAR <= int(raw) <= LAST_BIRTH_YEAR:
+        raise CellError(N_("must be a year from %(first)s to %(last)s"), first=FIRST_BIRTH_YEAR,
+                        last=LAST_BIRTH_YEAR)
+    return int(raw)
 
 
 def _float_in(lo: float, hi: float):
@@ -166,23 +157,23 @@ def _float_in(lo: float, hi: float):
         try:
             value = float(raw)
         except ValueError:
-            raise ValueError("must be a decimal number") from None
+            raise CellError(N_("must be a decimal number")) from None
         if not lo <= value <= hi:
-            raise ValueError(f"must be between {lo:g} and {hi:g}")
+            raise CellError(N_("must be between %(lo)s and %(hi)s"), lo=f"{lo:g}", hi=f"{hi:g}")
         return value
     return parse
 
 
 def _capacity(raw: str) -> int:
     if not raw.isdigit() or not 1 <= int(raw) <= 10:
-        raise ValueError("must be a whole number from 1 to 10")
+        raise CellError(N_("must be a whole number from 1 to 10"))
     return int(raw)
 
 
 def _country(raw: str) -> str:
     code = raw.upper()
     if code not in COUNTRY_CODES:
-        raise ValueError("must be an ISO 3166-1 alpha-2 country code")
+        raise CellError(N_("must be an ISO 3166-1 alpha-2 country code"))
     return code
 
 
@@ -190,12 +181,12 @@ def _iso_date(raw: str) -> date:
     try:
         return date.fromisoformat(raw)
     except ValueError:
-        raise ValueError("must be a date YYYY-MM-DD") from None
+        raise CellError(N_("must be a date YYYY-MM-DD")) from None
 
 
 def _slug(raw: str) -> str:
     if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,62}", raw):
-        raise ValueError("must be a branch slug (lowercase letters, digits, dashes)")
+        raise CellError(N_("must be a branch slug (lowercase letters, digits, dashes)"))
     return raw
 
 
@@ -204,10 +195,10 @@ PARSERS = {
     "district": _text, "occupation": _text, "email": _email,
     "gender": _enum(Gender), "gender_preference": _enum(GenderPreference),
     "birth_year": _birth_year,
-    "languages": _choices(LANGUAGE_CODES, "ISO 639-1 language code"),
-    "interests": _choices(INTERESTS, "interest"),
-    "activities": _choices(ACTIVITIES, "activity"),
-    "availability": _choices(SLOTS, "availability slot"),
+    "languages": _choices(LANGUAGE_CODES, N_("%(item)s is not a known ISO 639-1 language code")),
+    "interests": _choices(INTERESTS, N_("%(item)s is not a known interest")),
+    "activities": _choices(ACTIVITIES, N_("%(item)s is not a known activity")),
+    "availability": _choices(SLOTS, N_("%(item)s is not a known availability slot")),
     "family_situation": _enum(FamilySituation), "education_level": _enum(EducationLevel),
     "lat": _float_in(-90, 90), "lon": _float_in(-180, 180), "branch": _slug,
     "has_car": _yes_no, "has_pets": _yes_no, "capacity": _capacity,
@@ -217,25 +208,25 @@ PARSERS = {
 }
 
 
-def read_profiles(stream: IO[str], kind: Kind, filename: str = "<upload>", *,
-                  today: date) -> list[ProfileRecord]:
-    """Parse a whole file into records (ages as of `today`), or raise CsvError at the first bad cell."""
+def read_profiles(stream: IO[str], kind: Kind, filename: str = "<upload>") -> list[ProfileRecord]:
+    """Parse a whole file into records, or raise CsvError at the first bad cell."""
     reader = csv.reader(stream)
     try:
         header = [name.strip().lstrip("\ufeff") for name in next(reader)]
     except StopIteration:
-        raise CsvError(filename, 1, "", "", "the file is empty") from None
+        raise CsvError(filename, 1, "", "", N_("the file is empty")) from None
     except csv.Error as exc:
-        raise CsvError(filename, 1, "", "", f"is not readable as CSV ({exc})") from None
+        raise CsvError(filename, 1, "", "", N_("is not readable as CSV (%(problem)s)"),
+                       problem=str(exc)) from None
     known = COLUMNS[kind]
     for number, name in enumerate(header, start=1):
         if name not in known:
-            raise CsvError(filename, 1, f"{number}", name, f"unknown column for a {kind} file")
+            raise CsvError(filename, 1, f"{number}", name, UNKNOWN_COLUMN[kind])
         if header.index(name) != number - 1:
-            raise CsvError(filename, 1, f"{number}", name, "column appears twice")
+            raise CsvError(filename, 1, f"{number}", name, N_("column appears twice"))
     for name in REQUIRED_COLUMNS:
         if name not in header:
-            raise CsvError(filename, 1, "", name, "required column is missing")
+            raise CsvError(filename, 1, "", name, N_("required column is missing"))
 
     records: list[ProfileRecord] = []
     seen: dict[str, int] = {}
@@ -246,17 +237,20 @@ def read_profiles(stream: IO[str], kind: Kind, filename: str = "<upload>", *,
                 continue
             if len(row) != len(header):
                 raise CsvError(filename, line, "", ",".join(row)[:60],
-                               f"has {len(row)} cells where the header has {len(header)}")
-            record = _record(dict(zip(header, row)), header, kind, filename, line, today)
+                               N_("has %(cells)s cells where the header has %(columns)s"),
+                               cells=len(row), columns=len(header))
+            record = _record(dict(zip(header, row)), header, kind, filename, line)
             if record.id in seen:
                 raise CsvError(filename, line, _col(header, "id"), record.id,
-                               f"duplicate id (first on line {seen[record.id]})")
+                               N_("duplicate id (first on line %(first_line)s)"),
+                               first_line=seen[record.id])
             seen[record.id] = line
             records.append(record)
     except csv.Error as exc:
-        raise CsvError(filename, reader.line_num, "", "", f"is not readable as CSV ({exc})") from None
+        raise CsvError(filename, reader.line_num, "", "",
+                       N_("is not readable as CSV (%(problem)s)"), problem=str(exc)) from None
     if not records:
-        raise CsvError(filename, 2, "", "", "the file has a header but no rows")
+        raise CsvError(filename, 2, "", "", N_("the file has a header but no rows"))
     return records
 
 
@@ -265,36 +259,33 @@ def _col(header: list[str], name: str) -> str:
 
 
 def _record(cells: dict[str, str], header: list[str], kind: Kind, filename: str,
-            line: int, today: date) -> ProfileRecord:
-    values: dict[str, object] = {}
+            line: int) -> ProfileRecord:
+    values: dict[str, object] = {"first_name": ""}  # an empty one is refused by the service
     for name, raw in cells.items():
         raw = raw.strip()
-        if name in REQUIRED_COLUMNS and not raw:
-            raise CsvError(filename, line, _col(header, name), raw, "must not be empty")
+        if name in REQUIRED_CELLS and not raw:
+            raise CsvError(filename, line, _col(header, name), raw, N_("must not be empty"))
         if not raw:
             continue
         try:
             values[name] = PARSERS[name](raw)
-            if name == "birth_year":
-                check_birth_year(values[name], today)  # type: ignore[arg-type]
-        except ValueError as exc:
-            raise CsvError(filename, line, _col(header, name), raw, str(exc)) from None
-    if kind == "guide" and "birth_year" in values:
-        if today.year - int(values["birth_year"]) < MIN_GUIDE_AGE:  # type: ignore[arg-type]
-            raise CsvError(filename, line, _col(header, "birth_year"), cells["birth_year"],
-                           f"a guide must be at least {MIN_GUIDE_AGE}")
+        except CellError as exc:
+            raise CsvError(filename, line, _col(header, name), raw, exc.message,
+                           **exc.params) from None
     return ProfileRecord(kind=kind, line=line, **values)  # type: ignore[arg-type]
 
 
-def read_profiles_file(path: str, kind: Kind, *, today: date) -> list[ProfileRecord]:
+def read_profiles_file(path: str, kind: Kind) -> list[ProfileRecord]:
     """Read a CSV file from disk (UTF-8, with or without a byte-order mark)."""
     try:
         with open(path, newline="", encoding="utf-8-sig") as stream:
-            return read_profiles(stream, kind, filename=path, today=today)
+            return read_profiles(stream, kind, filename=path)
     except UnicodeDecodeError as exc:
-        raise CsvError(path, 0, "", "", f"is not UTF-8 text ({exc.reason})") from None
+        raise CsvError(path, 0, "", "", N_("is not UTF-8 text (%(problem)s)"),
+                       problem=exc.reason) from None
     except OSError as exc:
-        raise CsvError(path, 0, "", "", f"cannot be read ({exc.strerror})") from None
+        raise CsvError(path, 0, "", "", N_("cannot be read (%(problem)s)"),
+                       problem=exc.strerror) from None
 
 
 def _cell(value: object) -> str:
@@ -335,13 +326,11 @@ def iter_pairs(stream: IO[str], filename: str) -> Iterator[tuple[int, str, str]]
     reader = csv.reader(stream)
     header = [h.strip().lstrip("\ufeff") for h in next(reader, [])]
     if header[:2] != ["guide_id", "refugee_id"] or len(header) != 2:
-        raise CsvError(filename, 1, "", ",".join(header), "header must be guide_id,refugee_id")
+        raise CsvError(filename, 1, "", ",".join(header), N_("header must be guide_id,refugee_id"))
     for row in reader:
         if not any(cell.strip() for cell in row):
             continue
         if len(row) != 2 or not all(cell.strip() for cell in row):
-            raise CsvError(filename, reader.line_num, "", ",".join(row), "needs a guide_id and a refugee_id")
+            raise CsvError(filename, reader.line_num, "", ",".join(row),
+                           N_("needs a guide_id and a refugee_id"))
         yield reader.line_num, row[0].strip(), row[1].strip()
-
-
-RECORD_FIELDS = tuple(f.name for f in fields(ProfileRecord))

@@ -19,12 +19,15 @@ from typing import IO
 import click
 from flask.cli import AppGroup
 
+from guidematch.ages import certainly_adult, latest_adult_birth_year
 from guidematch.matching import (
     Forbidden, MatchInputError, ProfileSet, Reason, check_min_score, render_reasons, score_matrix,
     solve,
 )
-from guidematch.profile_csv import CsvError, ProfileRecord, iter_pairs, read_profiles_file
+from guidematch.profile import ProfileRecord
+from guidematch.profile_csv import N_, CsvError, iter_pairs, read_profiles_file
 from guidematch.services import clock
+from guidematch.vocabulary import ADULT_AGE
 
 match_cli = AppGroup("match", help="Propose guide-refugee pairs, or list pair scores, from CSV.")
 
@@ -48,8 +51,14 @@ def _fail(error: CsvError | str) -> InputError:
 
 def _read_profiles(guides_path: str, refugees_path: str,
                    today: date) -> tuple[list[ProfileRecord], list[ProfileRecord]]:
-    guides = read_profiles_file(guides_path, "guide", today=today)
-    refugees = read_profiles_file(refugees_path, "refugee", today=today)
+    guides = read_profiles_file(guides_path, "guide")
+    refugees = read_profiles_file(refugees_path, "refugee")
+    # The same age rule as the people service's (a file may leave a guide's year out).
+    for r in guides:
+        if r.birth_year is not None and not certainly_adult(r.birth_year, today):
+            raise CsvError(guides_path, r.line, "birth_year", str(r.birth_year),
+                           N_("a guide must be at least %(age)s years old: born in %(year)s or "
+                              "earlier"), age=ADULT_AGE, year=latest_adult_birth_year(today))
     # A file may leave out the branch only when no row in either file names one.
     named = [(path, r) for path, rows in ((guides_path, guides), (refugees_path, refugees))
              for r in rows if r.branch]
@@ -57,9 +66,10 @@ def _read_profiles(guides_path: str, refugees_path: str,
         for path, rows in ((guides_path, guides), (refugees_path, refugees)):
             for r in rows:
                 if not r.branch:
-                    raise CsvError(path, r.line, "branch", "", "branch is empty here, but "
-                                   f"{named[0][0]} line {named[0][1].line} names one; "
-                                   "give every row a branch, or none")
+                    raise CsvError(path, r.line, "branch", "", N_(
+                        "branch is empty here, but %(other_file)s line %(other_line)s names one; "
+                        "give every row a branch, or none"),
+                        other_file=named[0][0], other_line=named[0][1].line)
     return guides, refugees
 
 
@@ -73,11 +83,14 @@ def _read_pairs(path: str | None) -> PairsFile | None:
                 lines.append(line)
                 pairs.append((guide_id, refugee_id))
     except UnicodeDecodeError as exc:
-        raise CsvError(path, 0, "", "", f"is not UTF-8 text ({exc.reason})") from None
+        raise CsvError(path, 0, "", "", N_("is not UTF-8 text (%(problem)s)"),
+                       problem=exc.reason) from None
     except OSError as exc:
-        raise CsvError(path, 0, "", "", f"cannot be read ({exc.strerror})") from None
+        raise CsvError(path, 0, "", "", N_("cannot be read (%(problem)s)"),
+                       problem=exc.strerror) from None
     except csv.Error as exc:
-        raise CsvError(path, 0, "", "", f"is not readable as CSV ({exc})") from None
+        raise CsvError(path, 0, "", "", N_("is not readable as CSV (%(problem)s)"),
+                       problem=str(exc)) from None
     return PairsFile(path, lines, pairs)
 
 
@@ -88,23 +101,24 @@ def _read_weights(path: str | None) -> tuple[dict[str, object] | None, str]:
         with open(path, encoding="utf-8-sig") as stream:
             text = stream.read()
     except (OSError, UnicodeDecodeError) as exc:
-        raise CsvError(path, 0, "", "", f"cannot be read ({exc})") from None
+        raise CsvError(path, 0, "", "", N_("cannot be read (%(problem)s)"),
+                       problem=str(exc)) from None
 
     def no_duplicates(items: list[tuple[str, object]]) -> dict[str, object]:
         keys = [k for k, _ in items]
         for key in keys:
             if keys.count(key) > 1:
-                raise CsvError(path, _line_of(text, key), key, "", "weight given twice")
+                raise CsvError(path, _line_of(text, key), key, "", N_("weight given twice"))
         return dict(items)
     try:
         weights = json.loads(text, object_pairs_hook=no_duplicates)
     except json.JSONDecodeError as exc:
         snippet = text.splitlines()[exc.lineno - 1] if text.strip() else ""
         raise CsvError(path, exc.lineno, f"{exc.colno}", snippet.strip(),
-                       f"is not valid JSON ({exc.msg})") from None
+                       N_("is not valid JSON (%(problem)s)"), problem=exc.msg) from None
     if not isinstance(weights, dict):
         raise CsvError(path, 1, "", text.strip()[:40],
-                       'must be a JSON object such as {"interests": 3}')
+                       N_('must be a JSON object such as {"interests": 3}'))
     return weights, text
 
 

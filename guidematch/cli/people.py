@@ -1,8 +1,11 @@
 """`flask import-profiles` and `flask export-profiles`: guides and refugees as CSV files."""
 from __future__ import annotations
 
+import getpass
+
 import click
 from flask.cli import with_appcontext
+from flask_babel import force_locale
 from sqlalchemy import select
 
 from guidematch.extensions import db
@@ -20,6 +23,14 @@ def _branch(slug: str) -> Branch:
     return branch
 
 
+def _command_line_user() -> str:
+    """Return who runs the command, for the imported guides' consent records."""
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):  # no login name (e.g. a container without one)
+        return "command line"
+
+
 @click.command("import-profiles")
 @click.argument("kind", type=click.Choice(list(KINDS)))
 @click.argument("file", type=click.Path(dir_okay=False))
@@ -31,7 +42,9 @@ def import_profiles_command(kind: str, file: str, branch_slug: str) -> None:
     try:
         with open(file, encoding="utf-8-sig", newline="") as stream:
             text = stream.read()
-        result = people_csv.import_csv_text(branch, KINDS[kind], text, filename=file, actor="cli")
+        with force_locale("en"):  # the command line speaks English, the rules' messages too
+            result = people_csv.import_csv_text(branch, KINDS[kind], text, filename=file,
+                                                actor="cli", imported_by=_command_line_user())
     except UnicodeDecodeError as exc:
         raise click.ClickException(f"{file}, line 0: is not UTF-8 text ({exc.reason})") from None
     except OSError as exc:

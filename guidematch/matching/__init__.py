@@ -17,7 +17,7 @@ Public API (stable; the command line and the coordinator's page use only this):
     result.unmatched_refugees   # UnmatchedRefugee(refugee_id, reason)
     result.free_places          # {guide_id: places left}
 
-- Input: `guidematch.profile_csv.ProfileRecord` objects (the CSV reader makes
+- Input: `guidematch.profile.ProfileRecord` objects (the CSV reader makes
   them; the web app's adapter makes them from models), or a `ProfileSet`
   already built from them. `solve` and `score_matrix` accept either.
 - `weights`: a mapping from part name (`PARTS`, as in `vocabulary.DEFAULT_WEIGHTS`)
@@ -37,7 +37,7 @@ from guidematch.matching.reasons import Reason, render_reason, render_reasons
 from guidematch.matching.parts import PARTS, check_weights
 from guidematch.matching.score import ScoreMatrix
 from guidematch.matching.solve import MatchResult, ProposedPair, UnmatchedRefugee, solve
-from guidematch.profile_csv import ProfileRecord
+from guidematch.profile import ProfileRecord
 
 __all__ = [
     "PARTS", "Forbidden", "MatchInputError", "MatchResult", "ProfileRecord", "ProfileSet",

@@ -17,7 +17,7 @@ from guidematch.matching.constraints import Forbidden, RuleTable, resolve_pairs,
 from guidematch.matching.errors import MatchInputError
 from guidematch.matching.profiles import ProfileSet, as_profile_set
 from guidematch.matching.score import BLOCK_CELLS, ScoreMatrix, Scorer
-from guidematch.profile_csv import ProfileRecord
+from guidematch.profile import ProfileRecord
 
 GAP_COLUMNS = 64  # forbidden columns worth computing (and zeroing) to keep one wide block
 

@@ -19,7 +19,7 @@ from scipy.sparse.csgraph import connected_components
 
 from guidematch.matching.errors import MatchInputError
 from guidematch.matching.profiles import GENDERS, PREFERENCES, ProfileSet
-from guidematch.vocabulary import ADULT_AGE
+from guidematch.ages import certainly_adult
 
 
 class Forbidden(IntEnum):
@@ -52,7 +52,7 @@ def may_be_minor(birth_year: np.ndarray, today: date) -> np.ndarray:
     a wrong "adult" here would put a child with an unvetted volunteer.
     """
     with np.errstate(invalid="ignore"):
-        return ~(today.year - birth_year > ADULT_AGE)
+        return ~certainly_adult(np.asarray(birth_year, dtype=float), today)
 
 
 def _preference_met(preference: np.ndarray, own: np.ndarray, other: np.ndarray) -> np.ndarray:

@@ -1,6 +1,6 @@
 """Profiles as arrays: one `ProfileSet` of guides or refugees, encoded once for scoring.
 
-The input is plain data shaped like `guidematch.profile_csv.ProfileRecord`
+The input is plain data shaped like `guidematch.profile.ProfileRecord`
 (the CSV reader makes them; the web app's adapter makes them from models).
 People are kept sorted by id, so that every result is independent of the
 order the rows came in, and ties are broken the same way every time.
@@ -16,7 +16,7 @@ from typing import Literal
 import numpy as np
 
 from guidematch.matching.errors import MatchInputError
-from guidematch.profile_csv import ProfileRecord
+from guidematch.profile import ProfileRecord
 from guidematch.vocabulary import (
     ACTIVITIES, DRIVING_PRACTICE, INTERESTS, SLOTS, EducationLevel, FamilySituation, Gender,
     GenderPreference,

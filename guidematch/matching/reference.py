@@ -13,8 +13,9 @@ from datetime import date
 
 from guidematch.matching.constraints import Forbidden
 from guidematch.matching.profiles import EDUCATION_LEVELS, normalise_text
-from guidematch.profile_csv import ProfileRecord
-from guidematch.vocabulary import ADULT_AGE, DEFAULT_WEIGHTS, DRIVING_PRACTICE
+from guidematch.profile import ProfileRecord
+from guidematch.ages import certainly_adult
+from guidematch.vocabulary import DEFAULT_WEIGHTS, DRIVING_PRACTICE
 
 NEUTRAL = 0.5
 EARTH_RADIUS_KM = 6371.0088
@@ -126,8 +127,7 @@ def reference_forbidden(g: ProfileRecord, r: ProfileRecord, today: date) -> Forb
         return Forbidden.GENDER_PREFERENCE
     if not r.pets_ok and g.has_pets:
         return Forbidden.PETS
-    may_be_minor = r.birth_year is None or today.year - r.birth_year <= ADULT_AGE
-    if may_be_minor and not g.police_certificate:
+    if not certainly_adult(r.birth_year, today) and not g.police_certificate:
         return Forbidden.POLICE_CERTIFICATE
     return Forbidden.ALLOWED
 

@@ -24,7 +24,7 @@ from guidematch.matching.errors import MatchInputError
 from guidematch.matching.profiles import ProfileSet, as_profile_set
 from guidematch.matching.reasons import Reason, explain, render_reason
 from guidematch.matching.score import Scorer
-from guidematch.profile_csv import ProfileRecord
+from guidematch.profile import ProfileRecord
 
 
 PARALLEL_MAX_CELLS = 4_000_000  # parts above this (32 MB of cost matrix) are solved alone

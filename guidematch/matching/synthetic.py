@@ -10,7 +10,7 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 
-from guidematch.profile_csv import ProfileRecord
+from guidematch.profile import ProfileRecord
 from guidematch.vocabulary import ACTIVITIES, DAYS, INTERESTS
 
 FAMILY = ("single", "couple", "single_parent", "family_with_children")

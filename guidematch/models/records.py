@@ -24,6 +24,8 @@ class Consent(Model):
     kind: Mapped[ConsentKind] = mapped_column(enum_type(ConsentKind))
     text_version: Mapped[str] = mapped_column(String(40))
     given_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    # How it was given, as recorded: "sign-up form", "paper form, imported by Kari Nordmann".
+    given_how: Mapped[str] = mapped_column(String(200), default="", server_default="")
 
 
 class AuditEvent(Model):

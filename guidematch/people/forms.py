@@ -12,7 +12,7 @@ from wtforms import (
     SelectMultipleField, StringField, SubmitField, TextAreaField,
 )
 from wtforms.validators import (
-    DataRequired, Email, InputRequired, Length, NumberRange, Optional, ValidationError,
+    Email, InputRequired, Length, NumberRange, Optional, ValidationError,
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -40,7 +40,8 @@ def _optional_enum(enum, value):
 class ProfileForm(FlaskForm):
     """The fields guides and refugees share (DESIGN.md's profile table)."""
 
-    first_name = StringField(_l("First name"), validators=[DataRequired(), Length(max=100)])
+    # What is required is the people service's rule (services.person_rules), shown on its field.
+    first_name = StringField(_l("First name"), validators=[Optional(), Length(max=100)])
     last_name = StringField(_l("Last name"), validators=[Optional(), Length(max=100)])
     email = StringField(_l("Email"), validators=[Optional(), Email(), Length(max=254)],
                         render_kw={"type": "email", "autocomplete": "off"})
@@ -88,10 +89,6 @@ class ProfileForm(FlaskForm):
             self.status.choices = [(s.value, labels.label(s)) for s in self.status_enum
                                    if s.value != "paired"]
         self.gender.choices = labels.choices(v.Gender, blank=_l("Choose…"))
-
-    def validate_birth_year(self, field) -> None:
-        if field.data is not None and not 1900 <= field.data <= clock.today().year:
-            raise ValidationError(_l("Give a year between 1900 and this year."))
 
     def validate_other_languages(self, field) -> None:
         unknown = [code for code in _codes(field.data) if code not in v.LANGUAGE_CODES]

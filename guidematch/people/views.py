@@ -6,7 +6,7 @@ from flask import (
     Blueprint, Response, current_app, flash, redirect, render_template, request, url_for,
 )
 from flask_babel import gettext as _
-from flask_login import login_required
+from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -19,7 +19,7 @@ from guidematch.people import listing
 from guidematch.people.forms import GuideForm, ImportForm, RefugeeForm
 from guidematch.profile_csv import COLUMNS, CsvError
 from guidematch.scoping import current_branch, get_in_branch_or_404
-from guidematch.services import audit, clock, people, people_csv
+from guidematch.services import audit, clock, people, people_csv, person_rules
 from guidematch.services.errors import DomainError
 
 bp = Blueprint("people", __name__)
@@ -174,15 +174,17 @@ def import_profiles():
             problem = _("%(file)s is not UTF-8 text. Save it as “CSV UTF-8” and try again.", file=filename)
         else:
             try:
-                result = people_csv.import_csv_text(current_branch(), kind, text, filename=filename)
+                result = people_csv.import_csv_text(current_branch(), kind, text, filename=filename,
+                                                    imported_by=current_user.name)
             except CsvError as error:
-                problem = refuse(str(error))  # all rows or none: undo those already written
+                problem = refuse(error.text(_))  # all rows or none: undo those already written
             else:
                 what = _("guides") if kind == "guide" else _("refugees")
                 flash(_("Imported %(n)s %(what)s (%(new)s new, %(updated)s updated).", n=result.total,
                         what=what, new=result.created, updated=result.updated), "success")
                 return redirect(url_for("people.guides" if kind == "guide" else "people.refugees"))
-    return render_template("people/import.html", form=form, problem=problem, columns=COLUMNS)
+    return render_template("people/import.html", form=form, problem=problem, columns=COLUMNS,
+                           required=person_rules.REQUIRED)
 
 
 def _export(kind: str) -> Response:
@@ -191,7 +193,8 @@ def _export(kind: str) -> Response:
     chosen = listing.filtered_people(query) if query.filtered else None
     text = people_csv.export_csv(branch, kind, chosen)
     audit.record("profiles_exported", None, branch_id=branch.id, kind=kind, filtered=query.filtered)
-    name = f"{'guides' if kind == 'guide' else 'refugees'}-{branch.slug}-{clock.today().isoformat()}.csv"
+    what = "guides" if kind == "guide" else "refugees"
+    name = f"{what}-{branch.slug}-{clock.today().isoformat()}.csv"
     # The byte-order mark makes spreadsheet programs read the file as UTF-8 (Ø, Å, عربي).
     return current_app.response_class(
         "\ufeff" + text, mimetype="text/csv",

@@ -12,6 +12,7 @@ from guidematch.mail import queue_email
 from guidematch.models import Guide
 from guidematch.services import audit, clock
 from guidematch.services.errors import DomainError
+from guidematch.services.person_rules import check_guide_age
 from guidematch.vocabulary import GuideStatus
 
 REVIEWABLE = (GuideStatus.APPLIED,)
@@ -33,6 +34,7 @@ def approve_guide(guide: Guide, credentials: Credentials, today: date | None = N
     today = today or clock.today()
     if guide.status not in REVIEWABLE:
         raise DomainError(_("Only an applicant who has confirmed their email address can be approved."))
+    check_guide_age(guide.birth_year, today)  # on the day of approval, whatever the sign-up saw
     for field in ("interview_on", "intro_course_on", "confidentiality_signed_on", "police_certificate_on"):
         value = getattr(credentials, field)
         if value is not None and value > today:

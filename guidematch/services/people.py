@@ -1,9 +1,12 @@
-"""Guides and refugees: the one mapping between the CSV form and the models, and the rules
-for creating and changing them.
+"""Guides and refugees: the one mapping between the CSV form and the models, and the one
+way to create and change them.
 
-Forms, the import and export (`services.people_csv`), and the matching adapter
-all go through `record_from_person` / `apply_record`, so a field is translated
-between the CSV form and the database in one place only.
+The coordinator's forms, the CSV import (`services.people_csv`), the public
+sign-up and the referral (`services.signup`) all create and change people through
+`create_person` / `update_person`, so every one of them meets the same rules
+(`services.person_rules`) and gets the same kind of reference. The import, the
+export and the matching adapter translate between the CSV form and the database
+through `record_values` / `record_from_person` only.
 """
 from __future__ import annotations
 
@@ -18,8 +21,10 @@ from guidematch import vocabulary as v
 from guidematch.extensions import db
 from guidematch.models import Branch, Guide, Pairing, Refugee
 from guidematch.models.people import new_ref
-from guidematch.profile_csv import COLUMNS, Kind, ProfileRecord
+from guidematch.profile import Kind, ProfileRecord
+from guidematch.profile_csv import COLUMNS
 from guidematch.services import audit, clock
+from guidematch.services.person_rules import check_profile
 from guidematch.services.errors import DomainError
 
 Person = Guide | Refugee
@@ -74,42 +79,30 @@ def record_from_person(person: Person) -> ProfileRecord:
                          branch=person.branch.slug if person.branch else "", **values)
 
 
-record_from_guide = record_from_person
-record_from_refugee = record_from_person
+def record_values(record: ProfileRecord, columns: Iterable[str] | None = None,
+                  person: Person | None = None, today: date | None = None) -> dict[str, Any]:
+    """Return a record's values keyed by the model's attribute names, for create/update_person.
 
-
-def apply_record(person: Person, record: ProfileRecord, columns: Iterable[str] | None = None,
-                 today: date | None = None) -> list[str]:
-    """Copy a record's values onto a guide or refugee; return the names of fields that changed.
-
-    With `columns`, only those CSV columns are copied (a file that leaves a
-    column out leaves that field as it was).
+    With `columns`, only those CSV columns are given (a file that leaves a
+    column out leaves that field as it was). `person` is who the record updates.
     """
-    kind = kind_of(person)
+    kind = record.kind
     wanted = set(COLUMNS[kind] if columns is None else columns) - {"branch"}
-    changed: list[str] = []
-
-    def put(attr: str, value) -> None:
-        if getattr(person, attr) != value:
-            setattr(person, attr, value)
-            changed.append(attr)
-
-    if "id" in wanted:
-        put("ref", record.id)
+    values: dict[str, Any] = {}
+    if "id" in wanted and record.id:
+        values["ref"] = record.id
     if "email" in wanted:
-        put("email", record.email or None)
+        values["email"] = record.email or None
     extra = _GUIDE_PLAIN if kind == "guide" else _REFUGEE_PLAIN
-    for name in (*_PLAIN, *extra):
-        if name in wanted:
-            put(name, getattr(record, name))
+    values.update({name: getattr(record, name) for name in (*_PLAIN, *extra) if name in wanted})
     if kind == "guide" and "police_certificate" in wanted:
         if not record.police_certificate:
-            put("police_certificate_on", None)
-        elif person.police_certificate_on is None:
-            put("police_certificate_on", today or clock.today())
+            values["police_certificate_on"] = None
+        elif person is None or person.police_certificate_on is None:
+            values["police_certificate_on"] = today or clock.today()
     if kind == "refugee" and "waiting_since" in wanted and record.waiting_since is not None:
-        put("waiting_since", record.waiting_since)
-    return changed
+        values["waiting_since"] = record.waiting_since
+    return values
 
 
 # --- checks shared by the forms and the import ------------------------------------
@@ -150,8 +143,12 @@ def _unique_ref(branch: Branch, kind: Kind) -> str:
             return ref
 
 
+PROFILE_CHECKED = ("first_name", "last_name", "gender", "birth_year", "languages", "ref")
+
+
 def _check(person: Person, today: date) -> None:
     """Raise DomainError where a guide or refugee breaks a rule of the programme."""
+    check_profile(kind_of(person), {name: getattr(person, name) for name in PROFILE_CHECKED}, today)
     # The person's unsaved changes must not be flushed by these queries: a taken
     # email would then fail as an integrity error instead of a message on the field.
     with db.session.no_autoflush:
@@ -165,9 +162,6 @@ def _check_rules(person: Person, today: date) -> None:
     if _ref_taken(person.branch_id, model, person.ref, person.id):
         raise DomainError(_("This reference is used by someone else in this branch."), "ref")
     if isinstance(person, Guide):
-        if person.birth_year is not None and today.year - person.birth_year < v.ADULT_AGE:
-            raise DomainError(_("A guide must be at least %(age)s years old.", age=v.ADULT_AGE),
-                              "birth_year")
         seats = binding_count(person)
         if person.capacity < seats:
             raise DomainError(_("This guide has %(n)s refugees now; the capacity cannot be lower.",
@@ -186,7 +180,7 @@ def _check_status_change(person: Person, old_status) -> None:
                           "status")
 
 
-# --- create and update (the forms) -------------------------------------------------
+# --- create and update: the one way in ---------------------------------------------
 
 def _assign(person: Person, values: Mapping[str, Any]) -> list[str]:
     changed = []
@@ -214,9 +208,13 @@ def _allowed(kind: Kind, values: Mapping[str, Any]) -> dict[str, Any]:
     return dict(values)
 
 
-def create_person(branch: Branch, kind: Kind, values: Mapping[str, Any],
-                  today: date | None = None) -> Person:
-    """Add a guide or refugee to a branch from a form's values."""
+def create_person(branch: Branch, kind: Kind, values: Mapping[str, Any], today: date | None = None,
+                  *, action: str | None = "", actor: str = "") -> Person:
+    """Add a guide or refugee to a branch: for the forms, the import, the sign-up and the referral.
+
+    The audit event is `action` (default "<kind>_created"); None records none (the
+    import records one event for the whole file).
+    """
     today = today or clock.today()
     values = _allowed(kind, values)
     person = MODELS[kind](branch=branch, branch_id=branch.id)
@@ -231,12 +229,14 @@ def create_person(branch: Branch, kind: Kind, values: Mapping[str, Any],
     _check(person, today)
     db.session.add(person)
     db.session.flush()
-    audit.record(f"{kind}_created", person)
+    if action is not None:
+        audit.record(action or f"{kind}_created", person, actor=actor)
     return person
 
 
-def update_person(person: Person, values: Mapping[str, Any], today: date | None = None) -> list[str]:
-    """Change a guide or refugee from a form's values; return the names of fields changed."""
+def update_person(person: Person, values: Mapping[str, Any], today: date | None = None,
+                  *, audited: bool = True) -> list[str]:
+    """Change a guide or refugee; return the names of the fields changed."""
     today = today or clock.today()
     kind = kind_of(person)
     values = _allowed(kind, values)
@@ -248,7 +248,8 @@ def update_person(person: Person, values: Mapping[str, Any], today: date | None 
     _check(person, today)
     if changed:
         db.session.flush()
-        audit.record(f"{kind}_updated", person, fields=sorted(changed))
+        if audited:
+            audit.record(f"{kind}_updated", person, fields=sorted(changed))
     return changed
 
 

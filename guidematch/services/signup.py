@@ -6,6 +6,11 @@ instead (a new confirmation link if it never confirmed, "you are already
 registered" otherwise), and the caller shows the same thank-you page. Those
 repeat emails are limited (dedupe keys per hour / day) so the forms can't be
 used to flood someone's inbox.
+
+People are created by `services.people.create_person`, with the same rules as the
+coordinator's form and the CSV import; a profile that breaks one is refused
+before the address is looked up, so the answer to bad input never tells whether
+an address is known.
 """
 from __future__ import annotations
 
@@ -23,9 +28,10 @@ from guidematch.extensions import db
 from guidematch.mail import queue_email
 from guidematch.models import Branch, Consent, Guide, Refugee
 from guidematch.models.branch import new_referral_token
-from guidematch.models.people import new_ref
-from guidematch.profile_csv import MIN_GUIDE_AGE, PARSERS, ProfileRecord
-from guidematch.services import audit, clock
+from guidematch.profile import ProfileRecord
+from guidematch.profile_csv import PARSERS
+from guidematch.services import audit, clock, consents, people
+from guidematch.services.person_rules import check_profile
 from guidematch.services.errors import DomainError
 from guidematch.vocabulary import (
     CONFIRM_LINK_DAYS, UNCONFIRMED_PURGE_DAYS, GuideStatus, RefugeeStatus,
@@ -63,20 +69,16 @@ def register_guide(branch: Branch, profile: ProfileRecord, locale: str,
                    extras: GuideExtras) -> SignupResult:
     """Add an unconfirmed guide and email a confirmation link (or answer a known address)."""
     email = _required_email(profile.email)
-    if profile.birth_year is None or clock.today().year - profile.birth_year < MIN_GUIDE_AGE:
-        raise DomainError(_("A guide must be at least %(age)s years old.", age=MIN_GUIDE_AGE),
-                          "birth_year")
+    values = _profile_values(profile, email, locale, GuideStatus.UNCONFIRMED)
+    check_profile("guide", values, clock.today())
     known = _find(Guide, branch, email)
     if known is not None:
         return _answer_known(known, "guide")
-    guide = Guide(branch=branch, ref=new_ref("G"), status=GuideStatus.UNCONFIRMED, locale=locale,
-                  has_car=profile.has_car, has_pets=profile.has_pets, capacity=profile.capacity,
-                  motivation=extras.motivation)
-    _apply_profile(guide, profile, email)
-    db.session.add(guide)
-    db.session.flush()
-    _consent(guide, GUIDE_PRIVACY, extras.commitment)
-    audit.record("guide_signed_up", guide, actor="sign-up form")
+    guide = _create(branch, "guide", {**values, "motivation": extras.motivation},
+                    "guide_signed_up", "sign-up form")
+    if guide is None:
+        return _answer_known(_find(Guide, branch, email), "guide")
+    consents.record(guide, GUIDE_PRIVACY, extras.commitment, given_how="sign-up form")
     _send_confirmation(guide, "guide")
     return SignupResult("created", guide)
 
@@ -84,12 +86,15 @@ def register_guide(branch: Branch, profile: ProfileRecord, locale: str,
 def register_refugee(branch: Branch, profile: ProfileRecord, locale: str) -> SignupResult:
     """Add an unconfirmed refugee and email a confirmation link (or answer a known address)."""
     email = _required_email(profile.email)
+    values = _profile_values(profile, email, locale, RefugeeStatus.UNCONFIRMED)
+    check_profile("refugee", values, clock.today())
     known = _find(Refugee, branch, email)
     if known is not None:
         return _answer_known(known, "refugee")
-    refugee = _new_refugee(branch, profile, locale, email, RefugeeStatus.UNCONFIRMED)
-    _consent(refugee, REFUGEE_PRIVACY)
-    audit.record("refugee_registered", refugee, actor="sign-up form")
+    refugee = _create(branch, "refugee", values, "refugee_registered", "sign-up form")
+    if refugee is None:
+        return _answer_known(_find(Refugee, branch, email), "refugee")
+    consents.record(refugee, REFUGEE_PRIVACY, given_how="sign-up form")
     _send_confirmation(refugee, "refugee")
     return SignupResult("created", refugee)
 
@@ -103,15 +108,16 @@ def refer_refugee(branch: Branch, profile: ProfileRecord, locale: str,
     """
     email = PARSERS["email"](profile.email) if profile.email else None
     caseworker_email = _required_email(caseworker.email, field="caseworker_email")
+    values = {**_profile_values(profile, email, locale, RefugeeStatus.WAITING),
+              "referred_by_name": caseworker.name, "referred_by_email": caseworker_email}
+    check_profile("refugee", values, clock.today())
     known = _find(Refugee, branch, email) if email else None
-    if known is not None:
-        result = _answer_known(known, "refugee")
+    refugee = None if known else _create(branch, "refugee", values, "refugee_referred",
+                                         "referral form")
+    if refugee is None:
+        result = _answer_known(known or _find(Refugee, branch, email), "refugee")
     else:
-        refugee = _new_refugee(branch, profile, locale, email, RefugeeStatus.WAITING)
-        refugee.referred_by_name = caseworker.name
-        refugee.referred_by_email = caseworker_email
-        _consent(refugee, REFERRAL_PRIVACY)
-        audit.record("refugee_referred", refugee, actor="referral form")
+        consents.record(refugee, REFERRAL_PRIVACY, given_how="referral form")
         if email:
             queue_email(to=email, name=refugee.first_name, template="referral_refugee",
                         subject=_l("You are on the list for a refugee guide"), locale=locale,
@@ -213,35 +219,21 @@ def _answer_known(person: Guide | Refugee, kind: str) -> SignupResult:
     return SignupResult("known", person)
 
 
-def _new_refugee(branch: Branch, profile: ProfileRecord, locale: str, email: str | None,
-                 status: RefugeeStatus) -> Refugee:
-    refugee = Refugee(branch=branch, ref=new_ref("R"), status=status, locale=locale,
-                      country_of_origin=profile.country_of_origin,
-                      norwegian_level=profile.norwegian_level, pets_ok=profile.pets_ok,
-                      interpreter_needed=profile.interpreter_needed, waiting_since=clock.today())
-    _apply_profile(refugee, profile, email)
-    db.session.add(refugee)
-    db.session.flush()
-    return refugee
+def _create(branch: Branch, kind: str, values: dict, action: str, actor: str):
+    """Create the person; None when a twin request saved the same address a moment ago."""
+    try:
+        return people.create_person(branch, kind, values, action=action, actor=actor)
+    except DomainError as error:
+        if error.field != "email":
+            raise
+        return None  # answered as a known address, so the page tells nobody it was taken
 
 
-def _apply_profile(person: Guide | Refugee, profile: ProfileRecord, email: str | None) -> None:
-    person.first_name, person.last_name = profile.first_name, profile.last_name
-    person.email, person.phone = email, profile.phone
-    person.gender, person.gender_preference = profile.gender, profile.gender_preference
-    person.birth_year, person.family_situation = profile.birth_year, profile.family_situation
-    person.district, person.lat, person.lon = profile.district, profile.lat, profile.lon
-    person.education_level, person.occupation = profile.education_level, profile.occupation
-    person.languages, person.interests = profile.languages, profile.interests
-    person.activities, person.availability = profile.activities, profile.availability
-
-
-def _consent(person: Guide | Refugee, *texts: ConsentText) -> None:
-    owner = {"guide_id": person.id} if isinstance(person, Guide) else {"refugee_id": person.id}
-    given_at = clock.now()
-    for text in texts:
-        db.session.add(Consent(branch_id=person.branch_id, kind=text.kind,
-                               text_version=text.version, given_at=given_at, **owner))
+def _profile_values(profile: ProfileRecord, email: str | None, locale: str, status) -> dict:
+    """Return what a public form's profile gives `people.create_person`."""
+    values = people.record_values(profile)
+    values.pop("police_certificate_on", None)  # only a coordinator records that
+    return {**values, "email": email, "locale": locale, "status": status}
 
 
 def _confirm_url(person: Guide | Refugee, kind: str) -> str:

@@ -22,8 +22,8 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from guidematch.profile_csv import COLUMNS, PARSERS, ProfileRecord, check_birth_year
-from guidematch.services import clock
+from guidematch.profile import ProfileRecord
+from guidematch.profile_csv import COLUMNS, PARSERS
 from guidematch.signup import choices
 from guidematch.vocabulary import PERSON_LOCALES
 
@@ -153,15 +153,6 @@ class PersonFields(HoneypotMixin, FlaskForm):
             if cell:
                 values[name] = PARSERS[name](cell)
         return ProfileRecord(kind=kind, id="", **values)
-
-    def validate_birth_year(self, field):
-        # The CSV parsers have no clock: a year after this one is refused here, as of today.
-        if field.data and str(field.data).isdigit():
-            try:
-                check_birth_year(int(field.data), clock.today())
-            except ValueError:
-                raise ValidationError(
-                    _l("Please enter the year you were born, with four digits.")) from None
 
     def validate_district(self, field):
         if self.districts and field.data and field.data not in self.districts:

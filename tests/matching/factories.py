@@ -4,7 +4,7 @@ from __future__ import annotations
 import itertools
 from datetime import date
 
-from guidematch.profile_csv import ProfileRecord
+from guidematch.profile import ProfileRecord
 from guidematch.vocabulary import DEFAULT_WEIGHTS
 
 TODAY = date(2026, 11, 1)

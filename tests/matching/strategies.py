@@ -5,7 +5,8 @@ from datetime import timedelta
 
 from hypothesis import strategies as st
 
-from guidematch.profile_csv import ProfileRecord
+from guidematch.ages import latest_adult_birth_year
+from guidematch.profile import ProfileRecord
 from guidematch.vocabulary import ACTIVITIES, INTERESTS, SLOTS
 from tests.matching.factories import TODAY
 
@@ -29,11 +30,12 @@ def _optional(strategy):
 def profile(draw, kind: str, number: int) -> ProfileRecord:
     """One guide or refugee; about a tenth of optional fields left empty."""
     has_coords = draw(st.booleans())
+    latest_year = latest_adult_birth_year(TODAY) if kind == "guide" else TODAY.year - 14
     common = dict(
         kind=kind, id=f"{kind[0]}{number}", first_name="X",
         gender=draw(st.sampled_from(("female", "male", "other"))),
         gender_preference=draw(st.sampled_from(("any", "any", "same", "female", "male"))),
-        birth_year=draw(_optional(st.integers(1950, TODAY.year - (18 if kind == "guide" else 14)))),
+        birth_year=draw(_optional(st.integers(1950, latest_year))),
         languages=draw(_subset(_LANGUAGES)), interests=draw(_subset(_INTERESTS)),
         activities=draw(_subset(_ACTIVITIES)),
         family_situation=draw(_optional(st.sampled_from(

@@ -190,3 +190,17 @@ def test_the_command_line_as_a_coordinator_runs_it(files, tmp_path):
     assert errors == [f"Error: {files['refugees']}, line 2, column 23 (pets_ok): must be yes or no "
                       "(value: 'maybe')"]
     assert not (tmp_path / "again.csv").exists()
+
+
+def test_a_guide_who_may_be_under_18_on_the_day_is_one_line_and_no_output(runner, tmp_path):
+    paths = {"guides": tmp_path / "guides.csv", "refugees": tmp_path / "refugees.csv"}
+    for kind, records in (("guide", [guide(id="g1"), guide(id="g2", birth_year=TODAY.year - 18)]),
+                          ("refugee", [refugee(id="r1")])):
+        with open(paths[kind + "s"], "w", newline="", encoding="utf-8") as stream:
+            write_profiles(stream, records, kind)  # type: ignore[arg-type]
+    out = tmp_path / "pairs.csv"
+    result = run(runner, "solve", paths, out)
+    assert result.exit_code != 0 and not out.exists()
+    [line] = result.output.strip().splitlines()
+    assert f"guides.csv, line 3, column birth_year: a guide must be at least 18 years old: born in " \
+           f"{TODAY.year - 19} or earlier (value: '{TODAY.year - 18}')" in line

@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 
 from guidematch.matching import Forbidden, render_reasons, score_matrix, solve
-from guidematch.profile_csv import ProfileRecord
+from guidematch.profile import ProfileRecord
 
 DAY = date(2026, 11, 1)
 

@@ -104,7 +104,7 @@ def test_the_page_proposes_what_the_command_line_proposes_for_the_same_people(
     rows = csv.DictReader(io.StringIO(out.read_text(encoding="utf-8")))
     assert {(row["guide_id"], row["refugee_id"]): float(row["score"]) for row in rows} == page
 
-    read = {kind: read_profiles(io.StringIO(path.read_text(encoding="utf-8")), kind, today=TODAY)
+    read = {kind: read_profiles(io.StringIO(path.read_text(encoding="utf-8")), kind)
             for kind, path in files.items()}
     table = score_matrix(read["guide"], read["refugee"], None, TODAY)
     for (g, r), score in page.items():

@@ -89,12 +89,14 @@ def test_unticking_every_box_clears_the_lists(client, english, branch, db):
 
 
 @pytest.mark.parametrize(("field", "value", "message"), [
-    ("first_name", "", "This field is required."),
+    ("first_name", "", "Please fill this in."),
+    ("birth_year", "", "Please fill this in."),
     ("first_name", "x" * 10_000, "Field cannot be longer than 100 characters."),
     ("email", "not-an-email", "Invalid email address."),
     ("birth_year", "19x5", "Not a valid integer value."),
     ("birth_year", "1850", "Give a year between 1900 and this year."),
-    ("birth_year", str(date.today().year - 16), "A guide must be at least 18 years old."),
+    ("birth_year", str(date.today().year - 18),
+     f"A guide must be at least 18 years old: born in {date.today().year - 19} or earlier."),
     ("capacity", "0", "Number must be between 1 and 10."),
     ("capacity", "", "Give a number from 1 to 10."),
     ("gender", "", "Choose a gender."),

@@ -47,7 +47,8 @@ def test_another_branchs_people_are_not_listed_searched_or_exported(client, engl
 def test_an_import_touches_only_the_coordinators_branch(client, english, branch, elsewhere, db):
     import io
     ref = elsewhere["guide"].ref
-    text = f"id,first_name,gender\n{ref},Overwritten,male\n"
+    text = ("id,first_name,last_name,gender,birth_year,languages\n"
+            f"{ref},Overwritten,Olsen,male,1980,nb\n")
     client.post("/import", data={"kind": "guide", "file": (io.BytesIO(text.encode()), "g.csv")},
                 content_type="multipart/form-data")
     db.session.expire_all()

@@ -96,3 +96,17 @@ def test_another_branch_applicant_is_not_found(client, db, logged_in):
     assert client.get(f"/applicants/{other.id}").status_code == 404
     assert client.post(f"/applicants/{other.id}/approve", data=approve_form()).status_code == 404
     assert db.session.get(Guide, other.id).status == GuideStatus.APPLIED
+
+
+def test_a_guide_is_approved_only_when_certainly_18_on_the_day_of_approval(db, applicant):
+    from guidematch.services import applicants
+    from guidematch.services.errors import DomainError
+
+    applicant.birth_year = 2008
+    credentials = applicants.Credentials(date(2026, 1, 10), date(2026, 1, 20), date(2026, 1, 20))
+    with pytest.raises(DomainError) as refused:
+        applicants.approve_guide(applicant, credentials, today=date(2026, 12, 31))
+    assert refused.value.field == "birth_year" and "2007" in refused.value.message
+    assert applicant.status == GuideStatus.APPLIED
+    applicants.approve_guide(applicant, credentials, today=date(2027, 1, 1))
+    assert applicant.status == GuideStatus.AVAILABLE
