@@ -10,7 +10,7 @@ from sqlalchemy import event, select
 
 from guidematch import create_app, demo
 from guidematch.models import Branch, MatchExclusion, OutboxMessage, Pairing
-from guidematch.services import matching
+from guidematch.services import proposal_store
 from guidematch.vocabulary import DEFAULT_WEIGHTS, PairingStatus
 from tests import factories
 
@@ -74,7 +74,7 @@ def test_a_run_can_take_chosen_people_only(db, client, logged_in, two_pairs):
     response = run(client, refugee_scope="chosen", refugee_ids=[rania.id], guide_scope="chosen",
                    guide_ids=[ola.id, kari.id])
     assert response.status_code == 302
-    assert [(p.guide_id, p.refugee_id) for p in matching.proposals(logged_in.branch)] == [
+    assert [(p.guide_id, p.refugee_id) for p in proposal_store.proposals(logged_in.branch)] == [
         (ola.id, rania.id)]
 
 
@@ -145,7 +145,7 @@ def test_rejecting_remembers_the_pair_and_a_new_run_never_proposes_it(db, client
     assert pairing.status == PairingStatus.REJECTED
     assert db.session.scalar(select(MatchExclusion.refugee_id)) == amal.id
     run(client)
-    assert [p.refugee_id for p in matching.proposals(logged_in.branch)] == [rania.id]
+    assert [p.refugee_id for p in proposal_store.proposals(logged_in.branch)] == [rania.id]
     page = client.get("/matching").get_data(as_text=True)
     assert "Ingen tilgjengelig guide oppfyller reglene for denne personen" in page  # Amal's wait
     assert "Tillat igjen" in page
@@ -276,7 +276,7 @@ def test_the_page_and_a_run_stay_fast_on_the_demo_branch(db, client, auth):
         ran = time.perf_counter() - started
     finally:
         event.remove(db.engine, "before_cursor_execute", count)
-    proposals = len(matching.proposals(db.session.get(Branch, result.branch.id)))
+    proposals = len(proposal_store.proposals(db.session.get(Branch, result.branch.id)))
     assert proposals > 5
     # A fixed number of queries (about 20), not one or more per proposal.
     assert page_queries < 30, f"{page_queries} queries for {proposals} proposals"
@@ -294,5 +294,5 @@ def test_rejecting_on_the_pairing_page_is_remembered_too(db, client, logged_in, 
 
 
 def pairing_of_proposed(guide, refugee) -> Pairing | None:
-    return next((p for p in matching.proposals(guide.branch)
+    return next((p for p in proposal_store.proposals(guide.branch)
                  if p.guide_id == guide.id and p.refugee_id == refugee.id), None)
