@@ -23,7 +23,9 @@ from guidematch.matching import (
     Forbidden, MatchInputError, ProfileSet, Reason, check_min_score, render_reasons, score_matrix,
     solve,
 )
+from guidematch.matching.wording import catalog
 from guidematch.profile_csv import CsvError, ProfileRecord, iter_pairs, read_profiles_file
+from guidematch.vocabulary import PERSON_LOCALES
 
 match_cli = AppGroup("match", help="Propose guide-refugee pairs, or list pair scores, from CSV.")
 
@@ -212,7 +214,7 @@ def _common_options(command: Callable) -> Callable:
 @_common_options
 @click.option("--locked", "locked_path", metavar="L.csv",
               help="Pairs to keep: guide_id,refugee_id.")
-@click.option("--lang", type=click.Choice(["en", "nb"]), default="en", show_default=True,
+@click.option("--lang", type=click.Choice(PERSON_LOCALES), default="en", show_default=True,
               help="Language of the reasons.")
 def solve_command(guides_path: str, refugees_path: str, out_path: str, excluded_path: str | None,
                   min_score: str, weights_path: str | None, today: str | None,
@@ -230,13 +232,15 @@ def solve_command(guides_path: str, refugees_path: str, out_path: str, excluded_
     except MatchInputError as exc:
         raise given.located(exc) from None
 
+    translations = catalog(lang)  # the reasons' words, from guidematch/translations
+
     def write(stream: IO[str]) -> None:
         writer = csv.writer(stream, lineterminator="\n")
         writer.writerow(["guide_id", "refugee_id", "score", "reasons"])
         for pair in result.pairs:
             reasons = ((Reason("locked"),) if pair.locked else ()) + pair.reasons
             writer.writerow([pair.guide_id, pair.refugee_id, f"{pair.score:.1f}",
-                             render_reasons(reasons, lang)])
+                             render_reasons(reasons, lang, translations)])
     _write_atomically(out_path, write)
 
     waiting = result.unmatched_refugees

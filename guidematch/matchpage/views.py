@@ -10,7 +10,6 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from guidematch.extensions import db
-from guidematch.matching import render_reason
 from guidematch.matchpage import cards
 from guidematch.matchpage.forms import ALL, CHOSEN, MAX_WEIGHT, CreatePairForm, PairForm, RunForm
 from guidematch.models import Branch, Guide, Pairing, Refugee
@@ -222,7 +221,7 @@ def pair():
         except DomainError as error:
             problems.append(error.message)
     assessed = matching.score_pair(guide, refugee, weights=_weights(branch), today=today)
-    reasons = [render_reason(r, cards.reader_locale()) for r in assessed.reasons]
+    reasons = proposal_store.words(assessed.reasons, cards.reader_locale())
     card = cards.card(guide, refugee, today, score=assessed.score, reasons=reasons, places=places)
     form = CreatePairForm(guide_id=guide.id, refugee_id=refugee.id)
     guides, free = eligibility.matchable_guides(branch)

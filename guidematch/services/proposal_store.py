@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
+from flask_babel import force_locale, get_translations
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
@@ -36,15 +37,22 @@ def reasons_from_json(data) -> tuple[Reason, ...]:
     return tuple(found)
 
 
-def reason_words(data, locale: str) -> list[str]:
-    """Return stored reasons in words, in the reader's language; unreadable ones are skipped."""
-    words = []
-    for reason in reasons_from_json(data):
+def words(reasons: Iterable[Reason], locale: str) -> list[str]:
+    """Return reasons in words, in the reader's language; unreadable ones are skipped."""
+    with force_locale(locale):
+        translations = get_translations()
+    said = []
+    for reason in reasons:
         try:
-            words.append(core.render_reason(reason, locale))
+            said.append(core.render_reason(reason, locale, translations))
         except (KeyError, TypeError, ValueError, IndexError):
             continue  # written by an older version of the core: better unsaid than a broken page
-    return words
+    return said
+
+
+def reason_words(data, locale: str) -> list[str]:
+    """Return stored reasons in words, in the reader's language; unreadable ones are skipped."""
+    return words(reasons_from_json(data), locale)
 
 
 # ------------------------------------------------------------------ reading

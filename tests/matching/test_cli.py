@@ -190,3 +190,11 @@ def test_the_command_line_as_a_coordinator_runs_it(files, tmp_path):
     assert errors == [f"Error: {files['refugees']}, line 2, column 23 (pets_ok): must be yes or no "
                       "(value: 'maybe')"]
     assert not (tmp_path / "again.csv").exists()
+
+
+def test_solve_writes_the_reasons_in_arabic_or_ukrainian_too(runner, files, tmp_path):
+    out = tmp_path / "pairs.csv"
+    for lang, words in (("ar", "لغة مشتركة: "), ("uk", "спільна мова: ")):
+        result = run(runner, "solve", files, out, "--lang", lang)
+        assert result.exit_code == 0, result.output
+        assert any(words in p["reasons"] for p in rows(out))
