@@ -122,13 +122,14 @@ PHRASES: dict[str, str | tuple[str, str]] = {
     "no_allowed_guide": N_(
         "no guide meets the hard rules (or the minimum score) for this person"),
     "guides_taken": N_("every guide who fits is taken by someone else"),
-    "forbidden_branch": N_("different branches"),
-    "forbidden_gender_preference": N_("a gender preference is not met"),
-    "forbidden_pets": N_("the refugee cannot be with pets and the guide has pets"),
+    # The hard rules (Forbidden), for the command line's errors and the coordinator's page.
+    "forbidden_branch": N_("they belong to different branches"),
+    "forbidden_gender_preference": N_("a wish about the other person's gender is not met"),
+    "forbidden_pets": N_("the refugee cannot be with pets, and the guide has pets"),
     "forbidden_police_certificate": N_(
-        "the refugee may be under 18 and the guide has no police certificate"),
-    "forbidden_excluded": N_("excluded by the coordinator"),
-    "forbidden_below_min_score": N_("below the minimum score"),
+        "the refugee may be under 18, and the guide has no police certificate"),
+    "forbidden_excluded": N_("this pair was rejected earlier"),
+    "forbidden_below_min_score": N_("the score is under the branch's lowest score for proposals"),
 }
 MONTHS_FROM_DAYS = 61  # from here a waiting time reads in months
 

@@ -77,7 +77,7 @@ def _page(run_form: RunForm | None = None, status: int = 200):
         waiting=still_waiting, refugees=refugees, guides=guides, places=places,
         pair_form=_pair_form(guides, refugees, places), action_form=ActionForm(),
         exclusions=proposal_store.exclusions(branch), locked=sum(p.locked for p in current),
-        ALL=ALL, CHOSEN=CHOSEN, today=today, rule_words=matching.RULE_WORDS,
+        ALL=ALL, CHOSEN=CHOSEN, today=today, rule_text=matching.rule_text,
     ), status
 
 

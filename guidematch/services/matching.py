@@ -15,6 +15,7 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
+from flask_babel import get_locale, get_translations
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -27,15 +28,6 @@ from guidematch.services import audit, clock, eligibility, proposal_store
 from guidematch.services.errors import DomainError
 from guidematch.services.people import record_from_person
 
-RULE_WORDS = {
-    Forbidden.BRANCH: _l("they belong to different branches"),
-    Forbidden.GENDER_PREFERENCE: _l("a wish about the other person's gender is not met"),
-    Forbidden.PETS: _l("the refugee cannot be with pets, and the guide has pets"),
-    Forbidden.POLICE_CERTIFICATE: _l(
-        "the refugee may be under 18, and the guide has no police certificate"),
-    Forbidden.EXCLUDED: _l("this pair was rejected earlier"),
-    Forbidden.BELOW_MIN_SCORE: _l("the score is under the branch's lowest score for proposals"),
-}
 WISHES = {  # gender preference -> what the person wants in the other
     "female": _l("a woman"), "male": _l("a man"), "same": _l("someone of their own gender"),
 }
@@ -185,17 +177,25 @@ def _forbidden(pairing: Pairing, weights: Mapping[str, float], today: date) -> F
     return score_pair(pairing.guide, pairing.refugee, weights=weights, today=today).forbidden
 
 
+def rule_text(code: Forbidden) -> str:
+    """Return a hard rule in the core's words, in the reader's language."""
+    if code == Forbidden.ALLOWED:
+        return ""
+    return core.render_reason(Reason("forbidden_" + code.key), str(get_locale()),
+                              get_translations())
+
+
 def rule_words(guide: Guide, refugee: Refugee, code: Forbidden) -> str:
     """Return a broken hard rule in words that name who wished what."""
     if code != Forbidden.GENDER_PREFERENCE:
-        return str(RULE_WORDS.get(code, ""))
+        return rule_text(code)
     wishes = []
     for person, other, pref in ((refugee, guide, refugee.gender_preference),
                                 (guide, refugee, guide.gender_preference)):
         if not gender_wish_met(str(pref), str(person.gender), str(other.gender)):
             wishes.append(_("%(name)s wishes to be paired with %(wish)s", name=person.first_name,
                             wish=WISHES.get(str(pref), "")))
-    return "; ".join(wishes) or str(RULE_WORDS[code])
+    return "; ".join(wishes) or rule_text(code)
 
 
 def score_pair(guide: Guide, refugee: Refugee, *, weights: Mapping[str, float] | None = None,

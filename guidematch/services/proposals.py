@@ -66,7 +66,7 @@ def manual_pair(guide: Guide, refugee: Refugee, *, weights: Mapping[str, float] 
     if guide.branch_id != refugee.branch_id:
         raise DomainError(_("%(guide)s and %(refugee)s cannot be paired: %(rule)s.",
                             guide=guide.first_name, refugee=refugee.first_name,
-                            rule=matching.RULE_WORDS[Forbidden.BRANCH]))
+                            rule=matching.rule_text(Forbidden.BRANCH)))
     if not eligibility.is_waiting(refugee):
         raise DomainError(_("%(name)s is not on the waiting list.", name=refugee.first_name),
                           "refugee_id")
