@@ -181,7 +181,8 @@ def _pairing(branch: Branch, guide: Guide, refugee: Refugee, status: v.PairingSt
                       created_by_id=coordinator.id)
     # The score and reasons the matching gave them (the one adapter to the core).
     fit = matching.score_pair(guide, refugee, today=proposed)
-    pairing.score, pairing.reasons = round(fit.score, 1), proposal_store.reasons_to_json(fit.reasons)
+    pairing.score = round(fit.score, 1)
+    pairing.reasons = proposal_store.reasons_to_json(fit.reasons)
     if status != v.PairingStatus.PROPOSED:
         pairing.confirmed_at = _at(proposed + timedelta(days=2), 10)
         pairing.agreement_version = branch.agreement_version or 1

@@ -168,5 +168,6 @@ def card(guide: Guide, refugee: Refugee, today: date, *, score: float | None, re
 def proposal_cards(proposals: list[Pairing], today: date, places: dict[int, int]) -> list[Card]:
     locale = reader_locale()
     return [card(p.guide, p.refugee, today, score=p.score, pairing=p,
-                 reasons=proposal_store.reason_words(p.reasons, locale), places=places.get(p.guide_id, 0))
+                 reasons=proposal_store.reason_words(p.reasons, locale),
+                 places=places.get(p.guide_id, 0))
             for p in proposals]

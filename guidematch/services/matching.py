@@ -57,9 +57,6 @@ class RunSummary:
     dropped: list[str] = field(default_factory=list)   # messages about removed locked proposals
     seconds: float = 0.0
 
-    def waiting_by_reason(self) -> Counter:
-        return Counter(reason for _refugee, reason in self.unmatched)
-
 
 def run_matching(branch: Branch, *, guide_ids: Collection[int] | None = None,
                  refugee_ids: Collection[int] | None = None,

@@ -1,4 +1,4 @@
-"""Who waits without a proposal, and why: no guide fits, every fitting guide is taken, or one is free."""
+"""Who waits without a proposal, and why: no guide fits, all fitting ones are taken, one is free."""
 from __future__ import annotations
 
 from collections import Counter

@@ -1,4 +1,4 @@
-"""The reasons' words live in the gettext catalogs: every one translated, in every person's language."""
+"""The reasons' words are in the gettext catalogs, each translated in each person's language."""
 from __future__ import annotations
 
 import pytest

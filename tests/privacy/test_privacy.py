@@ -87,7 +87,7 @@ def test_purge_deletes_unconfirmed_sign_ups_after_30_days(runner, branch, db):
 # ---------------------------------------------------------------- erasure leaves the working lists
 
 def _counts(client) -> dict[str, int]:
-    """The waiting and available counts as the dashboard, the matching page and the lists show them."""
+    """The waiting and available counts as the dashboard, matching page and lists show them."""
     dashboard = client.get("/").get_data(as_text=True)
     matching = client.get("/matching").get_data(as_text=True)
     refugees = client.get("/refugees").get_data(as_text=True)
