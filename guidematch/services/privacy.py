@@ -32,7 +32,7 @@ from guidematch.vocabulary import (
 
 ANONYMOUS = "—"
 ENDED = (PairingStatus.COMPLETED, PairingStatus.ENDED_EARLY)
-OPEN = (PairingStatus.PROPOSED, PairingStatus.AWAITING_AGREEMENT, PairingStatus.ACTIVE)
+OPEN = (PairingStatus.PROPOSED, *BINDING_PAIRING_STATUSES)
 Person = Guide | Refugee
 
 # What anonymising sets each wiped field to (docs/privacy.md: what stays, and why).
