@@ -134,6 +134,11 @@ PHRASES: dict[str, str | tuple[str, str]] = {
 MONTHS_FROM_DAYS = 61  # from here a waiting time reads in months
 
 
+def months_of(days: int) -> int:
+    """Return a waiting time of `days` in whole months, as the reasons say it."""
+    return days * 12 // 365
+
+
 def language_of(locale: str) -> str:
     """Return the supported language nearest to a locale such as "nb_NO"; English otherwise."""
     language = str(locale).replace("-", "_").split("_")[0].lower()
@@ -188,7 +193,7 @@ def _variant(key: str, params: Mapping[str, object]) -> tuple[str, int]:
     if key == "waiting":
         days = int(params["days"])  # type: ignore[call-overload]
         if days >= MONTHS_FROM_DAYS:
-            return "waiting/months", days * 12 // 365
+            return "waiting/months", months_of(days)
         return key, days
     return key, 1
 

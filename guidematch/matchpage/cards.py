@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from guidematch import labels
 from guidematch.matching import normalise_text, offered_activities
 from guidematch.matching.constraints import may_be_minor
+from guidematch.matching.wording import MONTHS_FROM_DAYS, months_of
 from guidematch.models import Guide, Pairing, Refugee
 from guidematch.services import proposal_store
 from guidematch.vocabulary import ADULT_AGE, DAYS
@@ -126,9 +127,9 @@ def side(person: Guide | Refugee, other: Guide | Refugee, today: date,
 
 def waited(days: int) -> str:
     """Return a waiting time in words: days under two months, months after."""
-    if days < 61:
+    if days < MONTHS_FROM_DAYS:  # the reasons' rule, so a card and its reasons agree
         return ngettext("%(num)s day", "%(num)s days", max(days, 0))
-    return ngettext("%(num)s month", "%(num)s months", days * 12 // 365)
+    return ngettext("%(num)s month", "%(num)s months", months_of(days))
 
 
 def minor(refugee: Refugee, today: date) -> bool:

@@ -86,7 +86,6 @@ def _holds(model, clause, person_id: int) -> bool:
 
 def is_waiting(refugee: Refugee) -> bool:
     """Return whether a refugee is on the waiting list (the same rule as the lists)."""
-    db.session.flush()
     return _holds(Refugee, waiting_clause(), refugee.id)
 
 
