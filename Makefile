@@ -29,7 +29,7 @@ translations: | $(BIN)/python
 
 # Extract marked strings and merge them into every catalog (then translate the new ones).
 messages: | $(BIN)/python
-	$(BIN)/pybabel -q extract -F babel.cfg -k lazy_gettext -k _l --no-location --sort-output -o guidematch/translations/messages.pot .
+	$(BIN)/pybabel -q extract -F babel.cfg -k lazy_gettext -k _l -k N_ -k NC_:1c,2 -k NN_:1,2 --no-location --sort-output -o guidematch/translations/messages.pot .
 	$(BIN)/pybabel -q update -i guidematch/translations/messages.pot -d guidematch/translations --no-fuzzy-matching --ignore-obsolete
 
 # Links printed by demo-data and put in emails point at this server.

@@ -4,17 +4,20 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
-
-from flask import Flask
+from typing import TYPE_CHECKING, Any
 
 from guidematch import config
+
+if TYPE_CHECKING:  # Flask is imported when an app is made: the matching core never needs it
+    from flask import Flask
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
 def create_app(config_overrides: Mapping[str, Any] | None = None) -> Flask:
     """Make the app: settings, extensions, blueprints, commands, error pages."""
+    from flask import Flask
+
     app = Flask(
         __name__,
         instance_path=str(PROJECT_ROOT / "instance"),

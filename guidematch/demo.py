@@ -21,7 +21,7 @@ from guidematch.models import (
     Refugee, User,
 )
 from guidematch import matching as core
-from guidematch.services import clock, matching, proposals
+from guidematch.services import clock, matching, proposal_store, proposals
 from guidematch.services.people import record_from_person
 
 LOCAL = ZoneInfo("Europe/Oslo")
@@ -182,7 +182,8 @@ def _pairing(branch: Branch, guide: Guide, refugee: Refugee, status: v.PairingSt
                       created_by_id=coordinator.id)
     # The score and reasons the matching gave them (the one adapter to the core).
     fit = matching.score_pair(guide, refugee, today=proposed)
-    pairing.score, pairing.reasons = round(fit.score, 1), matching.reasons_to_json(fit.reasons)
+    pairing.score = round(fit.score, 1)
+    pairing.reasons = proposal_store.reasons_to_json(fit.reasons)
     if status != v.PairingStatus.PROPOSED:
         pairing.confirmed_at = _at(proposed + timedelta(days=2), 10)
         pairing.agreement_version = branch.agreement_version or 1
@@ -365,7 +366,7 @@ def load(seed: int = 1, today: date | None = None, *, slug: str = "tromso", name
     # The coordinator ran the matching this morning, locked the best proposal, turned the
     # weakest down (never to be proposed again) and ran it again: the proposals wait for review.
     matching.run_matching(branch, today=today, created_by_id=coordinator.id)
-    first_run = matching.proposals(branch)
+    first_run = proposal_store.proposals(branch)
     rejected = first_run[-1:] if len(first_run) >= 2 else []
     if rejected:
         proposals.lock(first_run[0])

@@ -140,6 +140,19 @@ VOCABULARIES.update({
     "consent_kind": ENUM_LABELS[v.ConsentKind], "tag_kind": ENUM_LABELS[TagKind],
 })
 
+# The Bootstrap colour of each status's badge, by status type (values repeat across types).
+STATUS_COLOURS: dict[type[StrEnum], dict[str, str]] = {
+    v.GuideStatus: {"unconfirmed": "light", "applied": "info", "approved": "secondary",
+                    "available": "success", "paired": "primary", "inactive": "light",
+                    "rejected": "dark"},
+    v.RefugeeStatus: {"unconfirmed": "light", "waiting": "warning", "paired": "primary",
+                      "done": "secondary", "withdrawn": "light"},
+    v.PairingStatus: {"proposed": "info", "awaiting_agreement": "warning", "active": "success",
+                      "completed": "secondary", "ended_early": "danger", "rejected": "dark"},
+    v.OutboxStatus: {"queued": "secondary", "sending": "info", "sent": "success",
+                     "failed": "danger"},
+}
+
 # Languages offered as checkboxes in the forms: those most guides and refugees speak.
 COMMON_LANGUAGES: tuple[str, ...] = (
     "nb", "en", "ar", "ti", "uk", "ru", "fa", "ps", "so", "ku", "am", "fr", "sw", "de", "es", "pl",
@@ -207,9 +220,15 @@ def country_choices(blank: str = "") -> list[tuple[str, str]]:
     return [("", blank)] + pairs
 
 
+def status_colour(status) -> str:
+    """Return the Bootstrap colour of a status's badge ("secondary" when unknown)."""
+    return STATUS_COLOURS.get(type(status), {}).get(str(status), "secondary")
+
+
 def register(app: Flask) -> None:
     """Make the labels available in every template."""
     app.add_template_filter(label, "label")
     app.add_template_filter(labels, "labels")
+    app.add_template_filter(status_colour, "status_colour")
     app.add_template_filter(language_name, "language_name")
     app.add_template_filter(country_name, "country_name")

@@ -24,10 +24,11 @@ from guidematch.matching import (
     Forbidden, MatchInputError, ProfileSet, Reason, check_min_score, render_reasons, score_matrix,
     solve,
 )
+from guidematch.matching.wording import catalog
 from guidematch.profile import ProfileRecord
 from guidematch.profile_csv import N_, CsvError, iter_pairs, read_profiles_file
 from guidematch.services import clock
-from guidematch.vocabulary import ADULT_AGE
+from guidematch.vocabulary import ADULT_AGE, PERSON_LOCALES
 
 match_cli = AppGroup("match", help="Propose guide-refugee pairs, or list pair scores, from CSV.")
 
@@ -228,7 +229,7 @@ def _common_options(command: Callable) -> Callable:
 @_common_options
 @click.option("--locked", "locked_path", metavar="L.csv",
               help="Pairs to keep: guide_id,refugee_id.")
-@click.option("--lang", type=click.Choice(["en", "nb"]), default="en", show_default=True,
+@click.option("--lang", type=click.Choice(PERSON_LOCALES), default="en", show_default=True,
               help="Language of the reasons.")
 def solve_command(guides_path: str, refugees_path: str, out_path: str, excluded_path: str | None,
                   min_score: str, weights_path: str | None, today: str | None,
@@ -246,13 +247,15 @@ def solve_command(guides_path: str, refugees_path: str, out_path: str, excluded_
     except MatchInputError as exc:
         raise given.located(exc) from None
 
+    translations = catalog(lang)  # the reasons' words, from guidematch/translations
+
     def write(stream: IO[str]) -> None:
         writer = csv.writer(stream, lineterminator="\n")
         writer.writerow(["guide_id", "refugee_id", "score", "reasons"])
         for pair in result.pairs:
             reasons = ((Reason("locked"),) if pair.locked else ()) + pair.reasons
             writer.writerow([pair.guide_id, pair.refugee_id, f"{pair.score:.1f}",
-                             render_reasons(reasons, lang)])
+                             render_reasons(reasons, lang, translations)])
     _write_atomically(out_path, write)
 
     waiting = result.unmatched_refugees

@@ -21,8 +21,8 @@ from guidematch.extensions import db
 from guidematch.i18n import LOCALE_NAMES
 from guidematch.models import Branch, Guide, Pairing, Refugee
 from guidematch.scoping import branch_select, current_branch, public
-from guidematch.services import clock, meetings
-from guidematch.vocabulary import GuideStatus, PairingStatus, RefugeeStatus
+from guidematch.services import clock, eligibility, meetings
+from guidematch.vocabulary import Gender, GuideStatus, PairingStatus
 
 bp = Blueprint("core", __name__)
 
@@ -68,18 +68,20 @@ def _count(model, *conditions) -> int:
 @login_required
 def dashboard():
     """Show the branch at a glance: who waits, who can guide, how pairings go."""
+    branch = current_branch()
+    waiting = eligibility.waiting_select(branch.id)
     counts = {
-        "waiting": _count(Refugee, Refugee.status == RefugeeStatus.WAITING),
+        "waiting": eligibility.count(waiting),
         "applied": _count(Guide, Guide.status == GuideStatus.APPLIED),
-        "available": _count(Guide, Guide.status == GuideStatus.AVAILABLE),
+        "available": eligibility.count(eligibility.can_guide_select(branch.id)),
         "proposed": _count(Pairing, Pairing.status == PairingStatus.PROPOSED),
         "awaiting": _count(Pairing, Pairing.status == PairingStatus.AWAITING_AGREEMENT),
         "active": _count(Pairing, Pairing.status == PairingStatus.ACTIVE),
     }
     active = db.session.scalars(branch_select(Pairing).where(Pairing.status == PairingStatus.ACTIVE)).all()
     counts["at_risk"] = len(meetings.at_risk(list(active), clock.today()))
-    waiting_men = _count(Refugee, Refugee.status == RefugeeStatus.WAITING, Refugee.gender == "male")
-    return render_template("core/dashboard.html", branch=current_branch(), counts=counts,
+    waiting_men = eligibility.count(waiting.where(Refugee.gender == Gender.MALE))
+    return render_template("core/dashboard.html", branch=branch, counts=counts,
                            waiting_men=waiting_men)
 
 

@@ -30,9 +30,9 @@ Public API (stable; the command line and the coordinator's page use only this):
 docs/matching.md explains the score and the solve, for coordinators and developers.
 """
 from guidematch.matching.build import check_min_score, score_matrix
-from guidematch.matching.constraints import Forbidden
+from guidematch.matching.constraints import Forbidden, gender_wish_met
 from guidematch.matching.errors import MatchInputError
-from guidematch.matching.profiles import ProfileSet
+from guidematch.matching.profiles import ProfileSet, normalise_text, offered_activities
 from guidematch.matching.reasons import Reason, render_reason, render_reasons
 from guidematch.matching.parts import PARTS, check_weights
 from guidematch.matching.score import ScoreMatrix
@@ -42,5 +42,6 @@ from guidematch.profile import ProfileRecord
 __all__ = [
     "PARTS", "Forbidden", "MatchInputError", "MatchResult", "ProfileRecord", "ProfileSet",
     "ProposedPair", "Reason", "ScoreMatrix", "UnmatchedRefugee", "check_min_score", "check_weights",
+    "gender_wish_met", "normalise_text", "offered_activities",
     "render_reason", "render_reasons", "score_matrix", "solve",
 ]

@@ -55,7 +55,13 @@ def may_be_minor(birth_year: np.ndarray, today: date) -> np.ndarray:
         return ~certainly_adult(np.asarray(birth_year, dtype=float), today)
 
 
+def gender_wish_met(preference: str, own: str, other: str) -> bool:
+    """Return whether a person's wish about the other's gender (`any`, `same`, a gender) is met."""
+    return preference == "any" or other == (own if preference == "same" else preference)
+
+
 def _preference_met(preference: np.ndarray, own: np.ndarray, other: np.ndarray) -> np.ndarray:
+    # gender_wish_met over arrays of codes (PREFERENCES, GENDERS), for the type table.
     return ((preference == _ANY)
             | ((preference == _SAME) & (own == other))
             | ((preference == _FEMALE_PREF) & (other == _FEMALE))

@@ -43,6 +43,11 @@ def normalise_text(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
+def offered_activities(activities: Iterable[str], has_car: bool) -> tuple[str, ...]:
+    """Return the activities a guide can offer: driving practice only with a car."""
+    return tuple(a for a in activities if a != DRIVING_PRACTICE or has_car)
+
+
 def _code(value: object, vocabulary: Sequence[str]) -> int:
     return vocabulary.index(str(value)) if value not in (None, "") else MISSING
 
@@ -113,8 +118,8 @@ class ProfileSet:
         is_guide = kind == "guide"
 
         def offered(person: ProfileRecord) -> tuple[str, ...]:
-            if is_guide and not person.has_car:
-                return tuple(a for a in person.activities if a != DRIVING_PRACTICE)
+            if is_guide:
+                return offered_activities(person.activities, person.has_car)
             return tuple(person.activities)
 
         def bit_sets(sets: Iterable[Iterable[str]], vocabulary: Sequence[str]) -> np.ndarray:

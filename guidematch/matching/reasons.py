@@ -18,7 +18,7 @@ from guidematch.matching.formula import AGE_SPAN, DISTANCE_SPAN, NEUTRAL, SLOTS_
 from guidematch.matching.profiles import EDUCATION_LEVELS, FAMILIES, MISSING
 from guidematch.matching.parts import PARTS, education_closeness, family_fit, waiting_days
 from guidematch.matching.score import Scorer
-from guidematch.matching.wording import phrase
+from guidematch.matching.wording import Gettext, phrase
 from guidematch.vocabulary import ACTIVITIES, INTERESTS, SLOTS
 
 MAX_REASONS = 3
@@ -40,14 +40,19 @@ class Reason:
     params: Mapping[str, object] = field(default_factory=dict)
 
 
-def render_reason(reason: Reason, locale: str = "nb") -> str:
-    """Return the reason as a phrase in Norwegian Bokmål ("nb") or English ("en")."""
-    return phrase(reason.key, reason.params, locale)
+def render_reason(reason: Reason, locale: str = "nb", translations: Gettext | None = None) -> str:
+    """Return the reason as a phrase in the locale's language.
+
+    `translations` is the gettext catalog to use (Flask-Babel's on the web); by
+    default the locale's own catalog from guidematch/translations is loaded.
+    """
+    return phrase(reason.key, reason.params, locale, translations)
 
 
-def render_reasons(reasons: tuple[Reason, ...], locale: str = "nb") -> str:
+def render_reasons(reasons: tuple[Reason, ...], locale: str = "nb",
+                   translations: Gettext | None = None) -> str:
     """Return the reasons as one line, separated by semicolons."""
-    return "; ".join(render_reason(r, locale) for r in reasons)
+    return "; ".join(render_reason(r, locale, translations) for r in reasons)
 
 
 def pair_parts(scorer: Scorer, guide_pos: np.ndarray,

@@ -11,11 +11,11 @@ import math
 from collections.abc import Mapping, Sequence
 from datetime import date
 
-from guidematch.matching.constraints import Forbidden
-from guidematch.matching.profiles import EDUCATION_LEVELS, normalise_text
-from guidematch.profile import ProfileRecord
 from guidematch.ages import certainly_adult
-from guidematch.vocabulary import DEFAULT_WEIGHTS, DRIVING_PRACTICE
+from guidematch.matching.constraints import Forbidden, gender_wish_met
+from guidematch.matching.profiles import EDUCATION_LEVELS, normalise_text, offered_activities
+from guidematch.profile import ProfileRecord
+from guidematch.vocabulary import DEFAULT_WEIGHTS
 
 NEUTRAL = 0.5
 EARTH_RADIUS_KM = 6371.0088
@@ -30,7 +30,7 @@ def _interests(g: ProfileRecord, r: ProfileRecord) -> float:
 
 def _activities(g: ProfileRecord, r: ProfileRecord) -> float:
     wanted = set(r.activities)
-    offered = {x for x in g.activities if x != DRIVING_PRACTICE or g.has_car}
+    offered = set(offered_activities(g.activities, g.has_car))
     return NEUTRAL if not wanted or not g.activities else len(wanted & offered) / len(wanted)
 
 
@@ -114,16 +114,12 @@ def reference_score(g: ProfileRecord, r: ProfileRecord, weights: Mapping[str, fl
     return 100.0 * sum(w[k] * parts[k] for k in parts) / sum(w.values())
 
 
-def _wants(preference: str, own: str, other: str) -> bool:
-    return preference == "any" or (other == own if preference == "same" else other == preference)
-
-
 def reference_forbidden(g: ProfileRecord, r: ProfileRecord, today: date) -> Forbidden:
     """Return the first hard rule the pair breaks (DESIGN.md's order), or ALLOWED."""
     if (g.branch or "") != (r.branch or ""):
         return Forbidden.BRANCH
-    if not (_wants(g.gender_preference, g.gender, r.gender)
-            and _wants(r.gender_preference, r.gender, g.gender)):
+    if not (gender_wish_met(g.gender_preference, g.gender, r.gender)
+            and gender_wish_met(r.gender_preference, r.gender, g.gender)):
         return Forbidden.GENDER_PREFERENCE
     if not r.pets_ok and g.has_pets:
         return Forbidden.PETS

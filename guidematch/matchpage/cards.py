@@ -10,10 +10,12 @@ from flask_babel import format_date, get_locale, ngettext
 from flask_babel import gettext as _
 
 from guidematch import labels
+from guidematch.matching import normalise_text, offered_activities
 from guidematch.matching.constraints import may_be_minor
+from guidematch.matching.wording import MONTHS_FROM_DAYS, months_of
 from guidematch.models import Guide, Pairing, Refugee
-from guidematch.services import matching
-from guidematch.vocabulary import ADULT_AGE, DAYS, DRIVING_PRACTICE
+from guidematch.services import proposal_store
+from guidematch.vocabulary import ADULT_AGE, DAYS
 
 LONG_WAIT_DAYS = 180  # from here the waiting time is a warning, not just a fact
 
@@ -88,14 +90,14 @@ def side(person: Guide | Refugee, other: Guide | Refugee, today: date,
          places: int | None = None) -> Side:
     """Describe one person, marking what they share with the other."""
     kind = "guide" if isinstance(person, Guide) else "refugee"
-    activities = person.activities
+    # What the guide can offer is the core's rule (driving practice needs a car).
     if kind == "guide":
         wanted = set(other.activities)
-        offered = [a for a in activities if a != DRIVING_PRACTICE or person.has_car]
-        items = [Item(labels.label(a, "activity"), a in wanted) for a in offered]
+        items = [Item(labels.label(a, "activity"), a in wanted)
+                 for a in offered_activities(person.activities, person.has_car)]
     else:
-        offered = {a for a in other.activities if a != DRIVING_PRACTICE or other.has_car}
-        items = [Item(labels.label(a, "activity"), a in offered) for a in activities]
+        offered = set(offered_activities(other.activities, other.has_car))
+        items = [Item(labels.label(a, "activity"), a in offered) for a in person.activities]
     facts = []
     if kind == "refugee":
         days = (today - person.waiting_since).days
@@ -118,20 +120,16 @@ def side(person: Guide | Refugee, other: Guide | Refugee, today: date,
         family=Item(labels.label(person.family_situation),
                     bool(person.family_situation)
                     and person.family_situation == other.family_situation),
-        district=Item(person.district,
-                      bool(person.district) and _same_place(person.district, other.district)),
+        district=Item(person.district, bool(person.district)
+                      and normalise_text(person.district) == normalise_text(other.district)),
         facts=facts)
-
-
-def _same_place(one: str, other: str) -> bool:
-    return " ".join(one.split()).casefold() == " ".join(other.split()).casefold()
 
 
 def waited(days: int) -> str:
     """Return a waiting time in words: days under two months, months after."""
-    if days < 61:
+    if days < MONTHS_FROM_DAYS:  # the reasons' rule, so a card and its reasons agree
         return ngettext("%(num)s day", "%(num)s days", max(days, 0))
-    return ngettext("%(num)s month", "%(num)s months", days * 12 // 365)
+    return ngettext("%(num)s month", "%(num)s months", months_of(days))
 
 
 def minor(refugee: Refugee, today: date) -> bool:
@@ -171,5 +169,6 @@ def card(guide: Guide, refugee: Refugee, today: date, *, score: float | None, re
 def proposal_cards(proposals: list[Pairing], today: date, places: dict[int, int]) -> list[Card]:
     locale = reader_locale()
     return [card(p.guide, p.refugee, today, score=p.score, pairing=p,
-                 reasons=matching.reason_words(p.reasons, locale), places=places.get(p.guide_id, 0))
+                 reasons=proposal_store.reason_words(p.reasons, locale),
+                 places=places.get(p.guide_id, 0))
             for p in proposals]

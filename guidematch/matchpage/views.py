@@ -11,13 +11,12 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from guidematch import unit_of_work
 from guidematch.form_errors import flash_error, refuse
-from guidematch.matching import render_reason
 from guidematch.matchpage import cards
 from guidematch.matchpage.forms import ALL, CHOSEN, MAX_WEIGHT, CreatePairForm, PairForm, RunForm
 from guidematch.models import Branch, Guide, Pairing, Refugee
 from guidematch.pairings.forms import ActionForm
 from guidematch.scoping import current_branch, get_in_branch_or_404
-from guidematch.services import clock, matching, proposals
+from guidematch.services import clock, eligibility, matching, proposal_store, proposals, waiting
 from guidematch.services.errors import DomainError
 from guidematch.vocabulary import DEFAULT_WEIGHTS
 
@@ -63,23 +62,23 @@ def _page(run_form: RunForm | None = None, status: int = 200):
     """Render the whole page: the run form, the proposals, who waits and why, pairing by hand."""
     branch = current_branch()
     today = clock.today()
-    guides, places = matching.matchable_guides(branch)
-    refugees = matching.waiting_refugees(branch)
-    current = matching.proposals(branch)
+    guides, places = eligibility.matchable_guides(branch)
+    refugees = eligibility.waiting_refugees(branch)
+    current = proposal_store.proposals(branch)
     weights = _weights(branch)
     try:
-        waiting = matching.waiting_without_proposal(branch, weights, today)
+        still_waiting = waiting.waiting_without_proposal(branch, weights, today)
     except DomainError:  # weights all 0 in an old session: fall back on the branch's
         weights = branch.weights()
-        waiting = matching.waiting_without_proposal(branch, weights, today)
+        still_waiting = waiting.waiting_without_proposal(branch, weights, today)
     form = run_form or _run_form(branch, guides, refugees)
     return render_template(
         "matching/index.html", branch=branch, form=form,
         cards=cards.proposal_cards(current, today, places),
-        waiting=waiting, refugees=refugees, guides=guides, places=places,
+        waiting=still_waiting, refugees=refugees, guides=guides, places=places,
         pair_form=_pair_form(guides, refugees, places), action_form=ActionForm(),
-        exclusions=matching.exclusions(branch), locked=sum(p.locked for p in current),
-        ALL=ALL, CHOSEN=CHOSEN, today=today, rule_words=matching.RULE_WORDS,
+        exclusions=proposal_store.exclusions(branch), locked=sum(p.locked for p in current),
+        ALL=ALL, CHOSEN=CHOSEN, today=today, rule_text=matching.rule_text,
     ), status
 
 
@@ -95,8 +94,8 @@ def index():
 def run():
     """Run the matching for the chosen people; every proposal not locked is replaced."""
     branch = current_branch()
-    guides, _places = matching.matchable_guides(branch)
-    refugees = matching.waiting_refugees(branch)
+    guides, _places = eligibility.matchable_guides(branch)
+    refugees = eligibility.waiting_refugees(branch)
     form = _run_form(branch, guides, refugees, request.form)
     if not form.validate_on_submit():
         return _page(form, 422)
@@ -207,11 +206,11 @@ def pair():
     branch = current_branch()
     today = clock.today()
     problems = []
-    if not matching.is_waiting(refugee):
+    if not eligibility.is_waiting(refugee):
         problems.append(_("%(name)s is not on the waiting list.", name=refugee.first_name))
-    places = matching.places_left(guide, matching.free_places(branch))
+    places = eligibility.places_left(guide, eligibility.taken_places(branch))
     plan = None
-    if not matching.is_matchable(guide):
+    if not eligibility.is_matchable(guide):
         problems.append(_("%(name)s is not an available guide now.", name=guide.first_name))
     else:
         try:
@@ -219,11 +218,11 @@ def pair():
         except DomainError as error:
             problems.append(error.message)
     assessed = matching.score_pair(guide, refugee, weights=_weights(branch), today=today)
-    reasons = [render_reason(r, cards.reader_locale()) for r in assessed.reasons]
+    reasons = proposal_store.words(assessed.reasons, cards.reader_locale())
     card = cards.card(guide, refugee, today, score=assessed.score, reasons=reasons, places=places)
     form = CreatePairForm(guide_id=guide.id, refugee_id=refugee.id)
-    guides, free = matching.matchable_guides(branch)
-    pair_form = _pair_form(guides, matching.waiting_refugees(branch), free, request.args)
+    guides, free = eligibility.matchable_guides(branch)
+    pair_form = _pair_form(guides, eligibility.waiting_refugees(branch), free, request.args)
     return render_template("matching/pair.html", card=card, assessed=assessed, problems=problems,
                            plan=plan, form=form, pair_form=pair_form, guide=guide, refugee=refugee)
 

@@ -34,3 +34,20 @@ class OutboxMessage(Model):
     last_error: Mapped[str] = mapped_column(String(500), default="", server_default="")
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+
+    @property
+    def is_queued(self) -> bool:
+        return self.status == OutboxStatus.QUEUED
+
+    @property
+    def is_sent(self) -> bool:
+        return self.status == OutboxStatus.SENT
+
+    @property
+    def is_failed(self) -> bool:
+        return self.status == OutboxStatus.FAILED
+
+    @property
+    def can_retry(self) -> bool:
+        """Whether a coordinator may queue it again: neither sent nor being sent."""
+        return self.status in (OutboxStatus.QUEUED, OutboxStatus.FAILED)

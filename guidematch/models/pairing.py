@@ -15,7 +15,8 @@ from guidematch.models.branch import Branch
 from guidematch.models.people import Guide, Refugee
 from guidematch.services import clock
 
-_BINDING = "status IN ('awaiting_agreement', 'active')"
+# The partial indexes' condition, written from the one list of binding statuses.
+_BINDING = "status IN ({})".format(", ".join(f"'{s.value}'" for s in v.BINDING_PAIRING_STATUSES))
 
 
 class Pairing(Model):
@@ -70,6 +71,22 @@ class Pairing(Model):
     @property
     def is_binding(self) -> bool:
         return self.status in v.BINDING_PAIRING_STATUSES
+
+    @property
+    def is_proposed(self) -> bool:
+        return self.status == v.PairingStatus.PROPOSED
+
+    @property
+    def is_awaiting_agreement(self) -> bool:
+        return self.status == v.PairingStatus.AWAITING_AGREEMENT
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == v.PairingStatus.ACTIVE
+
+    @property
+    def is_ended_early(self) -> bool:
+        return self.status == v.PairingStatus.ENDED_EARLY
 
     def __repr__(self) -> str:
         return f"<Pairing {self.id} {self.status}>"

@@ -15,6 +15,7 @@ from sqlalchemy import (
     CheckConstraint, Date, ForeignKey, Index, SmallInteger, String, Text, UniqueConstraint,
     and_,
 )
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from guidematch import vocabulary as v
@@ -177,9 +178,27 @@ class Guide(Profile, Model):
     tags: Mapped[list[GuideTag]] = relationship(
         cascade="all, delete-orphan", lazy="selectin", passive_deletes=True)
 
-    @property
+    @hybrid_property
     def credentials_complete(self) -> bool:
         return None not in (self.interview_on, self.intro_course_on, self.confidentiality_signed_on)
+
+    @credentials_complete.inplace.expression
+    @classmethod
+    def _credentials_complete_expression(cls):
+        return and_(cls.interview_on.is_not(None), cls.intro_course_on.is_not(None),
+                    cls.confidentiality_signed_on.is_not(None))
+
+    @hybrid_property
+    def is_available(self) -> bool:
+        """Vetted, willing to take a refugee, and not anonymised (free places are apart)."""
+        return (self.status == v.GuideStatus.AVAILABLE and self.credentials_complete
+                and self.anonymised_at is None)
+
+    @is_available.inplace.expression
+    @classmethod
+    def _is_available_expression(cls):
+        return and_(cls.status == v.GuideStatus.AVAILABLE, cls.credentials_complete,
+                    cls.anonymised_at.is_(None))
 
     @property
     def has_police_certificate(self) -> bool:
@@ -207,6 +226,16 @@ class Refugee(Profile, Model):
 
     tags: Mapped[list[RefugeeTag]] = relationship(
         cascade="all, delete-orphan", lazy="selectin", passive_deletes=True)
+
+    @hybrid_property
+    def is_waiting(self) -> bool:
+        """On the waiting list: waiting, and not anonymised (an erased person waits no more)."""
+        return self.status == v.RefugeeStatus.WAITING and self.anonymised_at is None
+
+    @is_waiting.inplace.expression
+    @classmethod
+    def _is_waiting_expression(cls):
+        return and_(cls.status == v.RefugeeStatus.WAITING, cls.anonymised_at.is_(None))
 
     def __repr__(self) -> str:
         return f"<Refugee {self.id} {self.ref}>"

@@ -11,7 +11,7 @@ from guidematch.models import MeetingLog, Pairing, Pause
 from guidematch.pairings.chart import STATUS_COLOURS, week_chart
 from guidematch.pairings.forms import ActionForm, EndForm, LogForm, PauseForm
 from guidematch.scoping import current_branch
-from guidematch.services import clock, evaluations, group_meetings, matching, meetings
+from guidematch.services import clock, evaluations, group_meetings, meetings, proposal_store
 from guidematch.services import pairings as service
 from guidematch.vocabulary import Respondent
 
@@ -42,7 +42,7 @@ def render_pairing(pairing: Pairing, log_form: LogForm | None = None, pause_form
         log_form = LogForm(met_on=min(today, pairing.ended_on or today))
     return render_template(
         "pairings/detail.html", pairing=pairing, today=today, branch=branch, follow=follow,
-        reasons=matching.reason_words(pairing.reasons, str(get_locale())),
+        reasons=proposal_store.reason_words(pairing.reasons, str(get_locale())),
         chart=week_chart(follow.weeks, branch.weekly_minutes) if follow and follow.weeks else None,
         colours=STATUS_COLOURS, logs=logs, pauses=pauses, rates=rates, answers=answers,
         needs_attention=evaluations.needs_attention, evaluation_due=evaluation_due,

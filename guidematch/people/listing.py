@@ -1,4 +1,9 @@
-"""The guide and refugee lists: search, filters and sorting as one query of the current branch."""
+"""The guide and refugee lists: search, filters and sorting as one query of the current branch.
+
+Anonymised people are not on the working lists. The "waiting" tab of refugees
+and the "available" tab of guides ask `services.eligibility`, so the lists
+count the same people as the dashboard and the matching page.
+"""
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -11,6 +16,7 @@ from guidematch.extensions import db
 from guidematch.models import Guide, Refugee
 from guidematch.models.people import TagKind
 from guidematch.scoping import branch_select, current_branch
+from guidematch.services import eligibility
 
 PER_PAGE = 25
 SEARCH_COLUMNS = ("first_name", "last_name", "email", "phone", "district", "occupation")
@@ -21,6 +27,9 @@ SORTS = {
 DEFAULT_SORT = {"guide": ("name", "asc"), "refugee": ("waiting", "asc")}
 STATUSES = {"guide": v.GuideStatus, "refugee": v.RefugeeStatus}
 MODELS = {"guide": Guide, "refugee": Refugee}
+# The status tab whose people are those `services.eligibility` finds, by kind.
+ELIGIBLE = {"guide": (v.GuideStatus.AVAILABLE, eligibility.can_guide_clause),
+            "refugee": (v.RefugeeStatus.WAITING, eligibility.waiting_clause)}
 
 
 @dataclass
@@ -110,7 +119,7 @@ def search_clause(model, q: str):
 def filtered_select(query: ListQuery, with_status: bool = True) -> Select:
     """Return the branch's people matching the query's search and filters."""
     model = query.model
-    stmt = branch_select(model)
+    stmt = branch_select(model).where(model.anonymised_at.is_(None))
     if query.q:
         stmt = stmt.where(*search_clause(model, query.q))
     if query.language:
@@ -120,8 +129,13 @@ def filtered_select(query: ListQuery, with_status: bool = True) -> Select:
     if query.gender:
         stmt = stmt.where(model.gender == query.gender)
     if with_status and query.status:
-        stmt = stmt.where(model.status == query.status)
+        stmt = stmt.where(_status_clause(query.kind, query.status))
     return stmt
+
+
+def _status_clause(kind: str, status: str):
+    eligible_status, clause = ELIGIBLE[kind]
+    return clause() if status == eligible_status else MODELS[kind].status == status
 
 
 def _order(query: ListQuery) -> list:
@@ -136,7 +150,7 @@ def _order(query: ListQuery) -> list:
         return [column.nulls_last(), *name]
     if query.sort == "waiting":
         # Those still waiting first: "waiting since" means little for someone paired or done.
-        not_waiting = case((model.status == v.RefugeeStatus.WAITING, 0), else_=1)
+        not_waiting = case((model.is_waiting, 0), else_=1)
         column = model.waiting_since
         return [not_waiting, column.desc() if descending else column.asc(), *name]
     column = {"status": model.status, "district": model.district, "created": model.created_at}[query.sort]
@@ -156,6 +170,9 @@ def status_counts(query: ListQuery) -> dict[str, int]:
     counts = {str(getattr(status, "value", status)): number for status, number in rows}
     result = {"": sum(counts.values())}
     result.update({status.value: counts.get(status.value, 0) for status in STATUSES[query.kind]})
+    eligible_status, clause = ELIGIBLE[query.kind]
+    result[eligible_status.value] = eligibility.count(
+        filtered_select(query, with_status=False).where(clause()))
     return result
 
 

@@ -283,7 +283,7 @@ def build_message(message: OutboxMessage) -> EmailMessage:
 
 def retry(message: OutboxMessage) -> None:
     """Queue a failed (or waiting) message for the next delivery run."""
-    if message.status in (OutboxStatus.SENT, OutboxStatus.SENDING):
+    if not message.can_retry:
         raise DomainError(_("This message is sent or being sent; it cannot be retried."))
     message.status = OutboxStatus.QUEUED
     message.next_attempt_at = clock.now()

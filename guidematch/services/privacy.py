@@ -4,6 +4,9 @@
 - people whose last pairing ended more than their branch's `retention_months`
   ago, and who have no open pairing, are anonymised: what identifies them goes,
   what the branch's statistics need (gender, decade of birth, dates, minutes) stays.
+
+Which fields are wiped and which are kept, and why, is docs/privacy.md; the
+WIPED_* tables below are the code of it (a test holds the two together).
 """
 from __future__ import annotations
 
@@ -15,19 +18,38 @@ from sqlalchemy import delete, func, select, update
 
 from guidematch.extensions import db
 from guidematch.models import (
-    Branch, Consent, Evaluation, Guide, MeetingLog, OutboxMessage, Pairing, Refugee,
+    Branch, Consent, Evaluation, Guide, MeetingLog, OutboxMessage, Pairing, Pause, Refugee,
 )
+from guidematch.models.people import new_ref
 from guidematch.profile_csv import record_row
 from guidematch.programme import add_months
 from guidematch.services import audit, clock, signup
 from guidematch.services.errors import DomainError
 from guidematch.services.people import record_from_person
-from guidematch.vocabulary import BINDING_PAIRING_STATUSES, GuideStatus, PairingStatus
+from guidematch.vocabulary import (
+    BINDING_PAIRING_STATUSES, GenderPreference, GuideStatus, PairingStatus, RefugeeStatus,
+)
 
 ANONYMOUS = "—"
 ENDED = (PairingStatus.COMPLETED, PairingStatus.ENDED_EARLY)
-OPEN = (PairingStatus.PROPOSED, PairingStatus.AWAITING_AGREEMENT, PairingStatus.ACTIVE)
+OPEN = (PairingStatus.PROPOSED, *BINDING_PAIRING_STATUSES)
 Person = Guide | Refugee
+
+# What anonymising sets each wiped field to (docs/privacy.md: what stays, and why).
+WIPED_PROFILE: dict[str, object] = {
+    "first_name": ANONYMOUS, "last_name": "", "email": None, "phone": "", "lat": None,
+    "lon": None, "district": "", "occupation": "", "education_level": None,
+    "coordinator_notes": "", "gender_preference": GenderPreference.ANY,
+    "languages": (), "interests": (), "activities": (), "availability": (),
+}
+WIPED_GUIDE: dict[str, object] = {
+    "motivation": "", "rejection_reason": "", "has_car": False, "has_pets": False,
+}
+WIPED_REFUGEE: dict[str, object] = {
+    "referred_by_name": "", "referred_by_email": "", "norwegian_level": None,
+    "interpreter_needed": False, "pets_ok": True,
+}
+REF_PREFIX = {Guide: "g", Refugee: "r"}
 
 
 @dataclass(frozen=True)
@@ -70,27 +92,39 @@ def past_retention(today: date) -> list[Person]:
 
 
 def anonymise(person: Person) -> None:
-    """Remove what identifies a person; keep what the branch's statistics need."""
-    person.first_name = ANONYMOUS
-    person.last_name = ""
-    person.email = None
-    person.phone = ""
-    person.lat = person.lon = None
-    person.occupation = ""
-    person.coordinator_notes = ""
+    """Remove what identifies a person; keep what the branch's statistics need.
+
+    They leave the working lists: a waiting refugee is withdrawn (no longer
+    waiting), a guide inactive; their queued and sent emails are deleted.
+    """
+    _delete_mail(person)
+    wiped = {**WIPED_PROFILE, **(WIPED_REFUGEE if isinstance(person, Refugee) else WIPED_GUIDE)}
+    for name, value in wiped.items():
+        setattr(person, name, value)
+    person.ref = new_ref(REF_PREFIX[type(person)])  # an imported ref may carry a name
     if person.birth_year:
         person.birth_year -= person.birth_year % 10
     if isinstance(person, Refugee):
-        person.referred_by_name = person.referred_by_email = ""
+        if person.status == RefugeeStatus.WAITING:
+            person.status = RefugeeStatus.WITHDRAWN
     else:
-        person.motivation = person.rejection_reason = ""
         person.status = GuideStatus.INACTIVE
     person.anonymised_at = clock.now()
     pairing_ids = select(Pairing.id).where(_pairing_side(type(person)) == person.id)
     db.session.execute(update(MeetingLog).where(MeetingLog.pairing_id.in_(pairing_ids)).values(note=""))
+    db.session.execute(update(Pause).where(Pause.pairing_id.in_(pairing_ids)).values(note=""))
     db.session.execute(update(Evaluation).where(Evaluation.pairing_id.in_(pairing_ids))
                        .values(works_well="", could_improve=""))
+    # A proposal's reasons and an ending's note may name the district, an occupation, a person.
+    db.session.execute(update(Pairing).where(Pairing.id.in_(pairing_ids))
+                       .values(end_note="", reasons=[]))
     audit.record("person_anonymised", person)
+
+
+def _delete_mail(person: Person) -> None:
+    if person.email:
+        db.session.execute(delete(OutboxMessage).where(OutboxMessage.to_address == person.email,
+                                                       OutboxMessage.branch_id == person.branch_id))
 
 
 def erase(person: Person) -> str:
@@ -103,13 +137,11 @@ def erase(person: Person) -> str:
     if db.session.scalar(select(Pairing.id).where(side == person.id,
                                                   Pairing.status.in_(BINDING_PAIRING_STATUSES))):
         raise DomainError(_("End the person's pairing before erasing their data."))
-    if person.email:
-        db.session.execute(delete(OutboxMessage).where(OutboxMessage.to_address == person.email,
-                                                       OutboxMessage.branch_id == person.branch_id))
     if db.session.scalar(select(Pairing.id).where(side == person.id, Pairing.status.in_(ENDED))):
         anonymise(person)
         db.session.flush()
         return "anonymised"
+    _delete_mail(person)
     audit.record("person_erased", person)
     db.session.delete(person)
     db.session.flush()

@@ -2,7 +2,8 @@
 
 Each checks that the pairing is still a proposal, changes it, writes the audit
 event and flushes; the view commits. Scores and hard rules come from the
-matching adapter (`services.matching`), never from code of our own.
+matching adapter (`services.matching`), who may be matched from
+`services.eligibility`, never from code of our own.
 """
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from sqlalchemy import delete, select
 from guidematch.extensions import db
 from guidematch.matching import Forbidden
 from guidematch.models import Guide, MatchExclusion, Pairing, Refugee
-from guidematch.services import audit, clock, matching, pairings
+from guidematch.services import audit, clock, eligibility, matching, pairings, proposal_store
 from guidematch.services.errors import DomainError
 from guidematch.vocabulary import PairingStatus
 
@@ -36,11 +37,11 @@ def plan_manual_pair(guide: Guide, refugee: Refugee) -> PairPlan:
     The refugee's other proposals are replaced; if the guide's free places are
     all proposed already, the guide's weakest unlocked proposals make room.
     """
-    places = matching.places_left(guide, matching.free_places(guide.branch))
+    places = eligibility.places_left(guide, eligibility.taken_places(guide.branch))
     if places == 0:
         raise DomainError(_("%(name)s has no free place: all %(capacity)s are taken.",
                             name=guide.first_name, capacity=guide.capacity), "guide_id")
-    current = matching.proposals(guide.branch, for_update=True)
+    current = proposal_store.proposals(guide.branch, for_update=True)
     same = next((p for p in current if p.guide_id == guide.id and p.refugee_id == refugee.id),
                 None)
     others = [p for p in current if p.guide_id == guide.id and p.refugee_id != refugee.id]
@@ -65,11 +66,11 @@ def manual_pair(guide: Guide, refugee: Refugee, *, weights: Mapping[str, float] 
     if guide.branch_id != refugee.branch_id:
         raise DomainError(_("%(guide)s and %(refugee)s cannot be paired: %(rule)s.",
                             guide=guide.first_name, refugee=refugee.first_name,
-                            rule=matching.RULE_WORDS[Forbidden.BRANCH]))
-    if not matching.is_waiting(refugee):
+                            rule=matching.rule_text(Forbidden.BRANCH)))
+    if not eligibility.is_waiting(refugee):
         raise DomainError(_("%(name)s is not on the waiting list.", name=refugee.first_name),
                           "refugee_id")
-    if not matching.is_matchable(guide):
+    if not eligibility.is_matchable(guide):
         raise DomainError(_("%(name)s is not an available guide: the status must be “available” "
                             "and the interview, introduction course and confidentiality "
                             "declaration recorded.", name=guide.first_name), "guide_id")
@@ -84,7 +85,7 @@ def manual_pair(guide: Guide, refugee: Refugee, *, weights: Mapping[str, float] 
     for old in plan.replaced + plan.displaced:
         db.session.delete(old)
     pairing.score, pairing.locked = round(assessed.score, 1), True
-    pairing.reasons = matching.reasons_to_json(assessed.reasons)
+    pairing.reasons = proposal_store.reasons_to_json(assessed.reasons)
     pairing.proposed_at = clock.now()
     db.session.add(pairing)
     db.session.flush()

@@ -16,7 +16,7 @@ from playwright.sync_api import expect
 from guidematch import demo, programme
 from guidematch.extensions import db as _db
 from guidematch.models import Pairing
-from guidematch.services import clock, matching, reminders
+from guidematch.services import clock, proposal_store, reminders
 from guidematch.services import outbox as outbox_service
 from guidematch.vocabulary import QUICK_LOG_MINUTES, PairingStatus
 from tests.e2e.conftest import SCREENSHOTS
@@ -84,7 +84,7 @@ def test_the_main_path_from_matching_to_the_first_logged_meeting(
 
     # Accept the first proposal whose two people have an email address.
     _db.session.commit()
-    proposal = next(p for p in matching.proposals(branch) if p.guide.email and p.refugee.email)
+    proposal = next(p for p in proposal_store.proposals(branch) if p.guide.email and p.refugee.email)
     guide, refugee = proposal.guide, proposal.refugee
     card = page.locator(f"#proposal-{proposal.id}")
     expect(card.get_by_text("Hvorfor de passer")).to_be_visible()

@@ -204,3 +204,11 @@ def test_a_guide_who_may_be_under_18_on_the_day_is_one_line_and_no_output(runner
     [line] = result.output.strip().splitlines()
     assert f"guides.csv, line 3, column birth_year: a guide must be at least 18 years old: born in " \
            f"{TODAY.year - 19} or earlier (value: '{TODAY.year - 18}')" in line
+
+
+def test_solve_writes_the_reasons_in_arabic_or_ukrainian_too(runner, files, tmp_path):
+    out = tmp_path / "pairs.csv"
+    for lang, words in (("ar", "لغة مشتركة: "), ("uk", "спільна мова: ")):
+        result = run(runner, "solve", files, out, "--lang", lang)
+        assert result.exit_code == 0, result.output
+        assert any(words in p["reasons"] for p in rows(out))

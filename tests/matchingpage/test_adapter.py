@@ -15,7 +15,7 @@ from sqlalchemy import select
 from guidematch.matching import Forbidden, Reason, score_matrix
 from guidematch.models import AuditEvent, MatchExclusion, Pairing
 from guidematch.profile_csv import read_profiles
-from guidematch.services import matching, people_csv, proposals
+from guidematch.services import eligibility, matching, people_csv, proposal_store, proposals, waiting
 from guidematch.services.errors import DomainError
 from guidematch.vocabulary import GuideStatus, PairingStatus, RefugeeStatus
 from tests import factories
@@ -23,7 +23,7 @@ from tests.matchingpage.conftest import TODAY
 
 
 def proposed(branch) -> set[tuple[str, str]]:
-    return {(p.guide.first_name, p.refugee.first_name) for p in matching.proposals(branch)}
+    return {(p.guide.first_name, p.refugee.first_name) for p in proposal_store.proposals(branch)}
 
 
 def test_only_waiting_refugees_and_available_vetted_guides_with_a_place_are_matched(db, branch):
@@ -49,7 +49,7 @@ def test_only_waiting_refugees_and_available_vetted_guides_with_a_place_are_matc
     assert guide == "Available"
     assert sorted(r.first_name for r, _why in summary.unmatched) == sorted(
         {"Amal", "Rania", "Huda"} - {refugee})
-    assert {why for _r, why in summary.unmatched} == {matching.GUIDES_TAKEN}
+    assert {why for _r, why in summary.unmatched} == {waiting.GUIDES_TAKEN}
 
 
 def test_a_guide_gets_only_the_places_left_after_their_pairings(db, branch):
@@ -59,7 +59,7 @@ def test_a_guide_gets_only_the_places_left_after_their_pairings(db, branch):
         factories.make_refugee(branch)
     summary = matching.run_matching(branch)
     assert summary.proposed == 2
-    assert [p.guide_id for p in matching.proposals(branch)] == [guide.id, guide.id]
+    assert [p.guide_id for p in proposal_store.proposals(branch)] == [guide.id, guide.id]
 
 
 def test_proposals_carry_the_cores_score_and_reasons_in_the_readers_words(db, branch):
@@ -67,11 +67,11 @@ def test_proposals_carry_the_cores_score_and_reasons_in_the_readers_words(db, br
                          languages=("nb", "ar"))
     factories.make_refugee(branch, first_name="Amal", interests=("hiking",), languages=("ar",))
     matching.run_matching(branch)
-    [pairing] = matching.proposals(branch)
+    [pairing] = proposal_store.proposals(branch)
     assert 0 < pairing.score <= 100
     assert {"key": "interests", "params": {"interests": ["hiking"]}} in pairing.reasons
-    assert "begge liker fotturer" in matching.reason_words(pairing.reasons, "nb")
-    assert "both enjoy hiking" in matching.reason_words(pairing.reasons, "en")
+    assert "begge liker fotturer" in proposal_store.reason_words(pairing.reasons, "nb")
+    assert "both enjoy hiking" in proposal_store.reason_words(pairing.reasons, "en")
 
 
 def test_the_page_proposes_what_the_command_line_proposes_for_the_same_people(
@@ -90,7 +90,7 @@ def test_the_page_proposes_what_the_command_line_proposes_for_the_same_people(
                                waiting_since=date(2026, 1 + 2 * n, 1), district="Kroken")
     summary = matching.run_matching(branch)
     db.session.commit()
-    page = {(p.guide.ref, p.refugee.ref): p.score for p in matching.proposals(branch)}
+    page = {(p.guide.ref, p.refugee.ref): p.score for p in proposal_store.proposals(branch)}
     assert summary.proposed == len(page) == 3
 
     files = {kind: tmp_path / f"{kind}s.csv" for kind in ("guide", "refugee")}
@@ -141,17 +141,17 @@ def test_a_rejected_pair_is_never_proposed_again(db, branch):
     kari = factories.make_guide(branch, first_name="Kari")
     amal = factories.make_refugee(branch, first_name="Amal")
     matching.run_matching(branch)
-    [proposal] = matching.proposals(branch)
+    [proposal] = proposal_store.proposals(branch)
     proposals.reject_proposal(proposal)
     db.session.commit()
     assert proposal.status == PairingStatus.REJECTED
     assert db.session.scalar(select(MatchExclusion).where(MatchExclusion.guide_id == kari.id,
                                                           MatchExclusion.refugee_id == amal.id))
     summary = matching.run_matching(branch)
-    assert summary.proposed == 0 and matching.proposals(branch) == []
-    assert summary.unmatched == [(amal, matching.NO_ALLOWED_GUIDE)]
-    assert matching.waiting_without_proposal(branch) == [
-        matching.Waiting(amal, matching.NO_ALLOWED_GUIDE, fitting=0, rule=Forbidden.EXCLUDED)]
+    assert summary.proposed == 0 and proposal_store.proposals(branch) == []
+    assert summary.unmatched == [(amal, waiting.NO_ALLOWED_GUIDE)]
+    assert waiting.waiting_without_proposal(branch) == [
+        waiting.Waiting(amal, waiting.NO_ALLOWED_GUIDE, fitting=0, rule=Forbidden.EXCLUDED)]
     assert matching.score_pair(kari, amal).forbidden == Forbidden.EXCLUDED
     with pytest.raises(DomainError, match="avvist tidligere"):
         proposals.manual_pair(kari, amal)
@@ -189,7 +189,7 @@ def test_score_pair_shows_the_same_score_as_the_core(db, branch):
     amal = factories.make_refugee(branch, interests=("hiking",),
                                   availability=("mon_evening", "sat_day"))
     assessed = matching.score_pair(kari, amal)
-    table = score_matrix([matching.guide_record(kari, 1)], people_csv.export_records([amal]),
+    table = score_matrix([eligibility.guide_record(kari, 1)], people_csv.export_records([amal]),
                          None, TODAY)
     assert assessed.allowed and assessed.score == float(table.scores[0, 0])
     assert Reason("interests", {"interests": ("hiking",)}) in assessed.reasons
@@ -246,19 +246,19 @@ def test_who_waits_without_a_proposal_and_why(db, branch):
                                    gender_preference="same")
     matching.run_matching(branch)
     assert proposed(branch) == {("Kari", "Amal")}   # the longer wait wins
-    assert matching.waiting_without_proposal(branch) == [
-        matching.Waiting(rania, matching.GUIDES_TAKEN, fitting=1),
-        matching.Waiting(ahmad, matching.NO_ALLOWED_GUIDE, rule=Forbidden.GENDER_PREFERENCE)]
-    proposals.reject_proposal(matching.proposals(branch)[0])   # Kari is free again
-    assert matching.Waiting(rania, matching.GUIDE_FREE, fitting=1) in (
-        matching.waiting_without_proposal(branch))
+    assert waiting.waiting_without_proposal(branch) == [
+        waiting.Waiting(rania, waiting.GUIDES_TAKEN, fitting=1),
+        waiting.Waiting(ahmad, waiting.NO_ALLOWED_GUIDE, rule=Forbidden.GENDER_PREFERENCE)]
+    proposals.reject_proposal(proposal_store.proposals(branch)[0])   # Kari is free again
+    assert waiting.Waiting(rania, waiting.GUIDE_FREE, fitting=1) in (
+        waiting.waiting_without_proposal(branch))
 
 
 def test_accepting_a_proposal_confirms_it(db, branch):
     factories.make_guide(branch)
     factories.make_refugee(branch)
     matching.run_matching(branch)
-    [proposal] = matching.proposals(branch)
+    [proposal] = proposal_store.proposals(branch)
     proposals.accept_proposal(proposal)
     assert proposal.status == PairingStatus.AWAITING_AGREEMENT
     with pytest.raises(DomainError, match="ikke lenger et forslag"):
@@ -269,7 +269,7 @@ def test_every_step_is_audited_without_names(db, branch):
     kari = factories.make_guide(branch, first_name="Kari")
     amal = factories.make_refugee(branch, first_name="Amal")
     matching.run_matching(branch)
-    [proposal] = matching.proposals(branch)
+    [proposal] = proposal_store.proposals(branch)
     proposals.lock(proposal)
     proposals.unlock(proposal)
     proposals.reject_proposal(proposal)
@@ -286,9 +286,9 @@ def test_every_step_is_audited_without_names(db, branch):
 def test_stored_reasons_survive_a_round_trip_and_bad_ones_are_skipped(db):
     reasons = (Reason("interests", {"interests": ("hiking", "fishing")}),
                Reason("waiting", {"days": 200}))
-    assert matching.reasons_from_json(matching.reasons_to_json(reasons)) == reasons
-    stored = matching.reasons_to_json(reasons) + [
+    assert proposal_store.reasons_from_json(proposal_store.reasons_to_json(reasons)) == reasons
+    stored = proposal_store.reasons_to_json(reasons) + [
         {"key": "no_such_reason", "params": {}}, "junk", {"key": 3}]
-    assert matching.reason_words(stored, "nb") == ["begge liker fotturer og fisking",
+    assert proposal_store.reason_words(stored, "nb") == ["begge liker fotturer og fisking",
                                                    "har ventet i 6 måneder"]
-    assert matching.reason_words(None, "nb") == []
+    assert proposal_store.reason_words(None, "nb") == []

@@ -9,7 +9,7 @@ from sqlalchemy import event, select
 
 from guidematch import create_app, demo
 from guidematch.models import Branch, MatchExclusion, OutboxMessage, Pairing
-from guidematch.services import matching
+from guidematch.services import proposal_store
 from guidematch.vocabulary import DEFAULT_WEIGHTS, PairingStatus
 from tests import factories
 
@@ -73,7 +73,7 @@ def test_a_run_can_take_chosen_people_only(db, client, logged_in, two_pairs):
     response = run(client, refugee_scope="chosen", refugee_ids=[rania.id], guide_scope="chosen",
                    guide_ids=[ola.id, kari.id])
     assert response.status_code == 302
-    assert [(p.guide_id, p.refugee_id) for p in matching.proposals(logged_in.branch)] == [
+    assert [(p.guide_id, p.refugee_id) for p in proposal_store.proposals(logged_in.branch)] == [
         (ola.id, rania.id)]
 
 
@@ -144,7 +144,7 @@ def test_rejecting_remembers_the_pair_and_a_new_run_never_proposes_it(db, client
     assert pairing.status == PairingStatus.REJECTED
     assert db.session.scalar(select(MatchExclusion.refugee_id)) == amal.id
     run(client)
-    assert [p.refugee_id for p in matching.proposals(logged_in.branch)] == [rania.id]
+    assert [p.refugee_id for p in proposal_store.proposals(logged_in.branch)] == [rania.id]
     page = client.get("/matching").get_data(as_text=True)
     assert "Ingen tilgjengelig guide oppfyller reglene for denne personen" in page  # Amal's wait
     assert "Tillat igjen" in page
@@ -271,7 +271,7 @@ def test_the_page_and_a_run_use_a_fixed_number_of_queries_on_the_demo_branch(db,
         assert run(client).status_code == 302
     finally:
         event.remove(db.engine, "before_cursor_execute", count)
-    proposals = len(matching.proposals(db.session.get(Branch, result.branch.id)))
+    proposals = len(proposal_store.proposals(db.session.get(Branch, result.branch.id)))
     assert proposals > 5
     # A fixed number of queries (about 20), not one or more per proposal.
     # Speed is measured in bench/ (a wall-clock assertion here failed on a loaded machine).
@@ -289,5 +289,5 @@ def test_rejecting_on_the_pairing_page_is_remembered_too(db, client, logged_in, 
 
 
 def pairing_of_proposed(guide, refugee) -> Pairing | None:
-    return next((p for p in matching.proposals(guide.branch)
+    return next((p for p in proposal_store.proposals(guide.branch)
                  if p.guide_id == guide.id and p.refugee_id == refugee.id), None)

@@ -1,0 +1,121 @@
+"""The proposal store: a branch's proposals and exclusions, and a run's result saved over them.
+
+A proposal's reasons are stored as the core's structured `Reason`s (JSON) and
+put into words only when shown, in the reader's language.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from flask_babel import force_locale, get_translations
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from guidematch import matching as core
+from guidematch.extensions import db
+from guidematch.matching import Reason
+from guidematch.models import Branch, Guide, MatchExclusion, Pairing, Refugee
+from guidematch.services import clock
+from guidematch.vocabulary import PairingStatus
+
+
+# ------------------------------------------------------------------ reasons as JSON
+
+def reasons_to_json(reasons: Iterable[Reason]) -> list[dict]:
+    """Return the core's reasons as JSON-ready dicts ({"key": ..., "params": {...}})."""
+    return [{"key": r.key, "params": {k: list(v) if isinstance(v, tuple) else v
+                                      for k, v in r.params.items()}} for r in reasons]
+
+
+def reasons_from_json(data) -> tuple[Reason, ...]:
+    """Return stored reasons as the core's `Reason`s (malformed entries are left out)."""
+    found = []
+    for item in data if isinstance(data, list) else ():
+        params = item.get("params", {}) if isinstance(item, dict) else None
+        if isinstance(params, dict) and isinstance(item.get("key"), str):
+            found.append(Reason(item["key"], {k: tuple(v) if isinstance(v, list) else v
+                                              for k, v in params.items()}))
+    return tuple(found)
+
+
+def words(reasons: Iterable[Reason], locale: str) -> list[str]:
+    """Return reasons in words, in the reader's language; unreadable ones are skipped."""
+    with force_locale(locale):
+        translations = get_translations()
+    said = []
+    for reason in reasons:
+        try:
+            said.append(core.render_reason(reason, locale, translations))
+        except (KeyError, TypeError, ValueError, IndexError):
+            continue  # written by an older version of the core: better unsaid than a broken page
+    return said
+
+
+def reason_words(data, locale: str) -> list[str]:
+    """Return stored reasons in words, in the reader's language; unreadable ones are skipped."""
+    return words(reasons_from_json(data), locale)
+
+
+# ------------------------------------------------------------------ reading
+
+def proposals(branch: Branch, *, for_update: bool = False) -> list[Pairing]:
+    """Return the branch's proposals, best score first (locked and hand-made ones included).
+
+    `for_update` locks their rows (PostgreSQL) until the transaction ends: a
+    proposal another coordinator is confirming at that moment is then either
+    confirmed first (and no longer a proposal here) or waits for this one.
+    """
+    stmt = select(Pairing).where(
+        Pairing.branch_id == branch.id, Pairing.status == PairingStatus.PROPOSED,
+    ).order_by(Pairing.score.desc().nulls_last(), Pairing.id)
+    if for_update:
+        stmt = stmt.with_for_update(of=Pairing)
+    return list(db.session.scalars(stmt).unique())
+
+
+def exclusions(branch: Branch) -> list[MatchExclusion]:
+    """Return the branch's excluded pairs, newest first, with their two people."""
+    return list(db.session.scalars(
+        select(MatchExclusion).where(MatchExclusion.branch_id == branch.id)
+        .options(joinedload(MatchExclusion.guide), joinedload(MatchExclusion.refugee))
+        .order_by(MatchExclusion.created_at.desc(), MatchExclusion.id.desc())).unique())
+
+
+def excluded_pairs(branch: Branch) -> set[tuple[int, int]]:
+    """Return the branch's excluded pairs as (guide id, refugee id)."""
+    return set(db.session.execute(select(MatchExclusion.guide_id, MatchExclusion.refugee_id)
+                                  .where(MatchExclusion.branch_id == branch.id)).all())
+
+
+def is_excluded(guide: Guide, refugee: Refugee) -> bool:
+    """Return whether these two are never to be proposed."""
+    return db.session.scalar(select(MatchExclusion.id).where(
+        MatchExclusion.guide_id == guide.id, MatchExclusion.refugee_id == refugee.id)) is not None
+
+
+# ------------------------------------------------------------------ writing a run's result
+
+def store(branch: Branch, current: list[Pairing], locks: list[Pairing], result: core.MatchResult,
+          guides: Mapping[str, Guide], refugees: Mapping[str, Refugee],
+          created_by_id: int | None) -> None:
+    """Make the branch's proposals those of the result: keep what stays (updated), add, remove."""
+    kept_ids = {p.id for p in locks}
+    existing = {(p.guide_id, p.refugee_id): p for p in current if p.id in kept_ids or not p.locked}
+    now = clock.now()
+    wanted = set()
+    for pair in result.pairs:
+        guide, refugee = guides[pair.guide_id], refugees[pair.refugee_id]
+        wanted.add((guide.id, refugee.id))
+        pairing = existing.get((guide.id, refugee.id))
+        if pairing is None:
+            pairing = Pairing(branch_id=branch.id, guide=guide, refugee=refugee,
+                              status=PairingStatus.PROPOSED, created_by_id=created_by_id,
+                              proposed_at=now)
+            db.session.add(pairing)
+        elif not pairing.locked:
+            pairing.proposed_at = now
+        pairing.score = round(pair.score, 1)
+        pairing.reasons = reasons_to_json(pair.reasons)
+    for key, pairing in existing.items():
+        if key not in wanted and not pairing.locked:
+            db.session.delete(pairing)
