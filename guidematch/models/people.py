@@ -217,7 +217,7 @@ class Refugee(Profile, Model):
         enum_type(v.RefugeeStatus), default=v.RefugeeStatus.WAITING, index=True)
     country_of_origin: Mapped[str] = mapped_column(String(2), default="", server_default="")
     norwegian_level: Mapped[v.NorwegianLevel | None] = mapped_column(enum_type(v.NorwegianLevel))
-    waiting_since: Mapped[date] = mapped_column(Date, default=date.today)
+    waiting_since: Mapped[date] = mapped_column(Date, default=clock.today)
     pets_ok: Mapped[bool] = mapped_column(default=True, server_default="1")
     interpreter_needed: Mapped[bool] = mapped_column(default=False, server_default="0")
     # Who referred this person (the municipality's caseworker), if anyone.
