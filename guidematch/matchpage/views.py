@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from guidematch.extensions import db
+from guidematch.form_kit import select_choices
 from guidematch.matching import render_reason
 from guidematch.matchpage import cards
 from guidematch.matchpage.forms import ALL, CHOSEN, MAX_WEIGHT, CreatePairForm, PairForm, RunForm
@@ -40,8 +41,8 @@ def _weights(branch: Branch) -> dict[str, float]:
 def _run_form(branch: Branch, guides: list[Guide], refugees: list[Refugee],
               formdata=None) -> RunForm:
     form = RunForm(formdata=formdata) if formdata is not None else RunForm()
-    form.refugee_ids.choices = [(r.id, r.full_name) for r in refugees]
-    form.guide_ids.choices = [(g.id, g.full_name) for g in guides]
+    form.refugee_ids.choices = select_choices((r.id, r.full_name) for r in refugees)
+    form.guide_ids.choices = select_choices((g.id, g.full_name) for g in guides)
     if formdata is None and request.method == "GET":
         for key, value in _weights(branch).items():
             getattr(form, f"weight_{key}").data = value

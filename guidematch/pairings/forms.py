@@ -4,7 +4,8 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, SelectField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
-from guidematch.linkpages.forms import MultiCheckboxField, activity_choices, minutes_field
+from guidematch.form_kit import MultiCheckboxField, select_choices
+from guidematch.linkpages.forms import activity_choices, minutes_field
 from guidematch.labels import label
 from guidematch.vocabulary import EndReason, PauseReason
 
@@ -21,7 +22,7 @@ class LogForm(FlaskForm):
 
 
 def pause_choices():
-    return [(r.value, label(r)) for r in PauseReason]
+    return select_choices((r.value, label(r)) for r in PauseReason)
 
 
 class PauseForm(FlaskForm):
@@ -33,7 +34,8 @@ class PauseForm(FlaskForm):
 
 
 def end_choices():
-    return [("", _l("Choose a reason"))] + [(r.value, label(r)) for r in EARLY_END_REASONS]
+    return select_choices(((r.value, label(r)) for r in EARLY_END_REASONS),
+                          blank=_l("Choose a reason"))
 
 
 class EndForm(FlaskForm):

@@ -1,0 +1,27 @@
+"""The form kit: the field and the choices every form builds on.
+
+WTForms 3.3 deprecates choices given as tuples (and removes them in 3.4): every
+choice list of ours is made of `SelectChoice` here, so no form warns. The
+templates' half of the kit is templates/_form_kit.html.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from wtforms import SelectMultipleField
+from wtforms.fields.choices import SelectChoice
+from wtforms.widgets import CheckboxInput, ListWidget
+
+
+def select_choices(pairs: Iterable[tuple[Any, Any]], blank: Any = None) -> list[SelectChoice]:
+    """Return (value, label) pairs as WTForms choices, after an empty choice labelled `blank`."""
+    first = [SelectChoice("", blank)] if blank is not None else []
+    return first + [SelectChoice(value, label) for value, label in pairs]
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """Several choices as checkboxes; the `checkboxes` macro of templates/_form_kit.html lays them out."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
