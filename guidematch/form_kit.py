@@ -1,4 +1,4 @@
-"""The form kit: the field and the choices every form builds on.
+"""The form kit: the fields, the choices and the form base every form builds on.
 
 WTForms 3.3 deprecates choices given as tuples (and removes them in 3.4): every
 choice list of ours is made of `SelectChoice` here, so no form warns. The
@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from flask_wtf import FlaskForm
 from wtforms import SelectMultipleField
 from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -25,3 +26,13 @@ class MultiCheckboxField(SelectMultipleField):
 
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
+
+
+class PrefixedForm(FlaskForm):
+    """A form that shares its page with others: its prefix keeps ids, labels and posted names apart."""
+
+    PREFIX = ""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("prefix", self.PREFIX)
+        super().__init__(*args, **kwargs)

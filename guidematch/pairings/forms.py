@@ -1,10 +1,10 @@
-"""Forms of the pairing page: logs, pauses, the end."""
+"""Forms of the pairing page: logs, pauses, the end (each with its own prefix: one page holds them all)."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, SelectField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
-from guidematch.form_kit import MultiCheckboxField, select_choices
+from guidematch.form_kit import MultiCheckboxField, PrefixedForm, select_choices
 from guidematch.linkpages.forms import activity_choices, minutes_field
 from guidematch.labels import label
 from guidematch.vocabulary import EndReason, PauseReason
@@ -12,7 +12,9 @@ from guidematch.vocabulary import EndReason, PauseReason
 EARLY_END_REASONS = tuple(r for r in EndReason if r != EndReason.COMPLETED)
 
 
-class LogForm(FlaskForm):
+class LogForm(PrefixedForm):
+    PREFIX = "log"
+
     met_on = DateField(_l("Day"), validators=[InputRequired(_l("Choose the day."))])
     minutes = minutes_field(_l("Minutes"))
     activities = MultiCheckboxField(_l("What they did"), choices=activity_choices, validate_choice=True)
@@ -25,7 +27,9 @@ def pause_choices():
     return select_choices((r.value, label(r)) for r in PauseReason)
 
 
-class PauseForm(FlaskForm):
+class PauseForm(PrefixedForm):
+    PREFIX = "pause"
+
     starts_on = DateField(_l("From"), validators=[InputRequired(_l("Choose the first day."))])
     ends_on = DateField(_l("To (inclusive)"), validators=[InputRequired(_l("Choose the last day."))])
     reason = SelectField(_l("Why"), choices=pause_choices, validators=[InputRequired()])
@@ -38,7 +42,9 @@ def end_choices():
                           blank=_l("Choose a reason"))
 
 
-class EndForm(FlaskForm):
+class EndForm(PrefixedForm):
+    PREFIX = "end"
+
     reason = SelectField(_l("Reason"), choices=end_choices,
                          validators=[InputRequired(_l("Choose why the pairing ends early."))])
     note = TextAreaField(_l("Note (for coordinators only)"), validators=[Optional(), Length(max=1000)],
