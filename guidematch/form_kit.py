@@ -21,6 +21,11 @@ def select_choices(pairs: Iterable[tuple[Any, Any]], blank: Any = None) -> list[
     return first + [SelectChoice(value, label) for value, label in pairs]
 
 
+def optional_int(value: Any) -> int | None:
+    """Coerce a submitted id to int, and the empty placeholder choice ("Choose a guide") to None."""
+    return None if value in ("", None) else int(value)
+
+
 class MultiCheckboxField(SelectMultipleField):
     """Several choices as checkboxes; the `checkboxes` macro of templates/_form_kit.html lays them out."""
 

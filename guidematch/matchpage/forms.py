@@ -7,7 +7,7 @@ from wtforms import DecimalField, HiddenField, RadioField, SelectField, SubmitFi
 from wtforms.validators import InputRequired, NumberRange, ValidationError
 
 from guidematch.admin.forms import WEIGHT_LABELS
-from guidematch.form_kit import MultiCheckboxField, select_choices
+from guidematch.form_kit import MultiCheckboxField, optional_int, select_choices
 from guidematch.vocabulary import DEFAULT_WEIGHTS
 
 ALL, CHOSEN = "all", "chosen"
@@ -63,9 +63,10 @@ class PairForm(FlaskForm):
     class Meta:
         csrf = False
 
-    refugee_id = SelectField(_l("Refugee"), coerce=int,
+    # The first choice is an empty placeholder: HTML asks that of a required select.
+    refugee_id = SelectField(_l("Refugee"), coerce=optional_int,
                              validators=[InputRequired(_l("Choose a refugee."))])
-    guide_id = SelectField(_l("Guide"), coerce=int,
+    guide_id = SelectField(_l("Guide"), coerce=optional_int,
                            validators=[InputRequired(_l("Choose a guide."))])
     submit = SubmitField(_l("Show how they fit"))
 

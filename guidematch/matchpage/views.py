@@ -52,10 +52,11 @@ def _run_form(branch: Branch, guides: list[Guide], refugees: list[Refugee],
 def _pair_form(guides: list[Guide], refugees: list[Refugee], places: dict[int, int],
                formdata=None) -> PairForm:
     form = PairForm(formdata=formdata)
-    form.refugee_id.choices = [(0, _("Choose a refugee"))] + [(r.id, r.full_name) for r in refugees]
-    form.guide_id.choices = [(0, _("Choose a guide"))] + [
+    form.refugee_id.choices = select_choices(((r.id, r.full_name) for r in refugees),
+                                             blank=_("Choose a refugee"))
+    form.guide_id.choices = select_choices((
         (g.id, ngettext("%(name)s (%(num)s free place)", "%(name)s (%(num)s free places)",
-                        places[g.id], name=g.full_name)) for g in guides]
+                        places[g.id], name=g.full_name)) for g in guides), blank=_("Choose a guide"))
     return form
 
 

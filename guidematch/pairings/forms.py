@@ -32,7 +32,9 @@ class PauseForm(PrefixedForm):
 
     starts_on = DateField(_l("From"), validators=[InputRequired(_l("Choose the first day."))])
     ends_on = DateField(_l("To (inclusive)"), validators=[InputRequired(_l("Choose the last day."))])
-    reason = SelectField(_l("Why"), choices=pause_choices, validators=[InputRequired()])
+    # No InputRequired: the select always holds a reason (holiday first), and validate_choice refuses
+    # any other value; a `required` select would need an empty first option (HTML).
+    reason = SelectField(_l("Why"), choices=pause_choices)
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=500)], render_kw={"rows": 2, "maxlength": 500})
     submit = SubmitField(_l("Declare the pause"))
 
