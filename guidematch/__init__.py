@@ -41,7 +41,7 @@ def register_logging(app: Flask) -> None:
 def register_extensions(app: Flask) -> None:
     from flask_babel import get_locale, lazy_gettext
 
-    from guidematch import errors, i18n, security
+    from guidematch import errors, form_kit, i18n, security
     from guidematch.extensions import babel, bootstrap, csrf, db, limiter, login_manager, mail, migrate
     from guidematch.models import User
 
@@ -64,7 +64,8 @@ def register_extensions(app: Flask) -> None:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_COUNT"],
                                 x_proto=app.config["PROXY_COUNT"], x_host=app.config["PROXY_COUNT"])
     errors.register(app)
-    app.jinja_env.globals.update(get_locale=get_locale, text_direction=i18n.text_direction)
+    app.jinja_env.globals.update(get_locale=get_locale, text_direction=i18n.text_direction,
+                                 csrf_field=form_kit.csrf_field)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from flask_wtf import FlaskForm
+from markupsafe import Markup
 from wtforms import SelectMultipleField
 from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -41,3 +42,9 @@ class PrefixedForm(FlaskForm):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("prefix", self.PREFIX)
         super().__init__(*args, **kwargs)
+
+
+def csrf_field(form: FlaskForm) -> Markup:
+    """Return the form's hidden CSRF input without an id (a page holds several forms), or nothing."""
+    field = getattr(form, "csrf_token", None)  # absent where CSRF is off (some tests)
+    return field(id=False) if field is not None else Markup("")

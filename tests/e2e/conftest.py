@@ -57,6 +57,12 @@ def page_checker(browser):
 
 
 @pytest.fixture
+def app_config(app_config):
+    """CSRF on, as in production: the browser posts real tokens and the checks see them in the pages."""
+    return {**app_config, "WTF_CSRF_ENABLED": True}
+
+
+@pytest.fixture
 def served_pages(app, page_checker):
     """The app, recording every HTML page it serves to the browser in this test."""
     return checks.RecordingMiddleware(app)
