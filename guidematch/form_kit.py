@@ -28,14 +28,14 @@ def optional_int(value: Any) -> int | None:
 
 
 class MultiCheckboxField(SelectMultipleField):
-    """Several choices as checkboxes; the `checkboxes` macro of templates/_form_kit.html lays them out."""
+    """Several choices as checkboxes (drawn by the `choices` macro of templates/_form_kit.html)."""
 
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
 
 
 class PrefixedForm(FlaskForm):
-    """A form that shares its page with others: its prefix keeps ids, labels and posted names apart."""
+    """A form that shares its page with others: its prefix keeps ids, labels and names apart."""
 
     PREFIX = ""
 
@@ -45,6 +45,6 @@ class PrefixedForm(FlaskForm):
 
 
 def csrf_field(form: FlaskForm) -> Markup:
-    """Return the form's hidden CSRF input without an id (a page holds several forms), or nothing."""
+    """Return the form's CSRF input without an id (a page holds several forms), or nothing."""
     field = getattr(form, "csrf_token", None)  # absent where CSRF is off (some tests)
     return field(id=False) if field is not None else Markup("")

@@ -56,7 +56,8 @@ def _pair_form(guides: list[Guide], refugees: list[Refugee], places: dict[int, i
                                              blank=_("Choose a refugee"))
     form.guide_id.choices = select_choices((
         (g.id, ngettext("%(name)s (%(num)s free place)", "%(name)s (%(num)s free places)",
-                        places[g.id], name=g.full_name)) for g in guides), blank=_("Choose a guide"))
+                        places[g.id], name=g.full_name)) for g in guides),
+        blank=_("Choose a guide"))
     return form
 
 

@@ -1,4 +1,4 @@
-"""Forms of the pairing page: logs, pauses, the end (each with its own prefix: one page holds them all)."""
+"""Forms of the pairing page: logs, pauses, the end (one page holds them: each has a prefix)."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, SelectField, SubmitField, TextAreaField
@@ -32,8 +32,8 @@ class PauseForm(PrefixedForm):
 
     starts_on = DateField(_l("From"), validators=[InputRequired(_l("Choose the first day."))])
     ends_on = DateField(_l("To (inclusive)"), validators=[InputRequired(_l("Choose the last day."))])
-    # No InputRequired: the select always holds a reason (holiday first), and validate_choice refuses
-    # any other value; a `required` select would need an empty first option (HTML).
+    # No InputRequired: the select always holds a reason (holiday first) and validate_choice
+    # refuses any other value; a `required` select would need an empty first option (HTML).
     reason = SelectField(_l("Why"), choices=pause_choices)
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=500)], render_kw={"rows": 2, "maxlength": 500})
     submit = SubmitField(_l("Declare the pause"))

@@ -194,7 +194,8 @@ class RefugeeForm(ProfileForm):
 
 class ImportForm(FlaskForm):
     kind = RadioField(_l("The file holds"),
-                      choices=select_choices([("guide", _l("Guides")), ("refugee", _l("Refugees"))]),
+                      choices=select_choices([("guide", _l("Guides")),
+                                              ("refugee", _l("Refugees"))]),
                       default="guide", validators=[InputRequired()])
     file = FileField(_l("CSV file (UTF-8, up to 5 MB)"), validators=[
         FileRequired(_l("Choose a file.")), FileAllowed(["csv", "txt"], _l("Choose a .csv file."))])

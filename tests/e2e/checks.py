@@ -88,12 +88,14 @@ class RecordingMiddleware:
         finally:
             if hasattr(result, "close"):
                 result.close()
-        content_type = dict((k.lower(), v) for k, v in sent.get("headers", ())).get("content-type", "")
+        headers = {k.lower(): v for k, v in sent.get("headers", ())}
+        content_type = headers.get("content-type", "")
         if content_type.startswith("text/html"):
             path = environ.get("PATH_INFO", "/")
             query = environ.get("QUERY_STRING", "")
             self.pages.append(ServedPage(
-                method=environ["REQUEST_METHOD"], url=self.base_url + path + (f"?{query}" if query else ""),
+                method=environ["REQUEST_METHOD"],
+                url=self.base_url + path + (f"?{query}" if query else ""),
                 status=sent["status"], headers=sent["headers"], html=body.decode("utf-8")))
         return [body]
 
@@ -119,7 +121,8 @@ class NuChecker:
         deadline = time.monotonic() + NU_START_TIMEOUT
         while not self.ready:
             if self.process.poll() is not None:
-                raise RuntimeError(f"the Nu checker stopped at start (exit {self.process.returncode})")
+                raise RuntimeError("the Nu checker stopped at start "
+                                   f"(exit {self.process.returncode})")
             try:
                 urllib.request.urlopen(f"http://127.0.0.1:{self.port}/", timeout=2).close()
                 self.ready = True
@@ -149,7 +152,7 @@ class NuChecker:
 
 
 def axe_violations(browser, page: ServedPage) -> list[str]:
-    """Replay a served document into a fresh page and return axe-core's serious and critical findings."""
+    """Replay a served document in a fresh page; return axe-core's serious and critical findings."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     try:
         # An init script, not a <script> tag: the page's Content-Security-Policy (replayed

@@ -58,7 +58,7 @@ def page_checker(browser):
 
 @pytest.fixture
 def app_config(app_config):
-    """CSRF on, as in production: the browser posts real tokens and the checks see them in the pages."""
+    """CSRF on, as in production: the browser posts real tokens, the checks see them in pages."""
     return {**app_config, "WTF_CSRF_ENABLED": True}
 
 

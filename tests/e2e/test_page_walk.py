@@ -97,7 +97,8 @@ def _walk(app, branch) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
 def _visit(page, live_server, pages: dict[str, str]) -> None:
     for endpoint, path in pages.items():
         response = page.goto(live_server + path)
-        assert response is not None and response.ok, f"{endpoint}: {path} answered {response.status}"
+        assert response is not None and response.ok, f"{endpoint}: {path} answered " \
+            f"{response.status if response else 'nothing'}"
 
 
 def _log_in(page, live_server, email: str, password: str) -> None:

@@ -53,7 +53,9 @@ def test_the_pairing_page_of_another_branch_is_a_404(db, client, logged_in, acti
     other = factories.make_branch()
     foreign = factories.make_active_pairing(other)
     assert client.get(f"/pairings/{foreign.id}").status_code == 404
-    assert client.post(f"/pairings/{foreign.id}/logs", data={"log-met_on": "2026-09-10", "log-minutes": "60"}).status_code == 404
+    response = client.post(f"/pairings/{foreign.id}/logs",
+                           data={"log-met_on": "2026-09-10", "log-minutes": "60"})
+    assert response.status_code == 404
     log = MeetingLog(pairing_id=foreign.id, met_on=date(2026, 9, 10), minutes=60)
     db.session.add(log)
     db.session.commit()
@@ -76,7 +78,8 @@ def test_a_coordinator_logs_a_meeting_and_bad_minutes_are_refused(db, client, lo
         "log-met_on": "2026-09-20", "log-minutes": "2000", "log-activities": ["walk"]})
     assert response.status_code == 422
     assert "1440" in response.get_data(as_text=True)
-    response = client.post(f"/pairings/{active.id}/logs", data={"log-met_on": "2026-09-01", "log-minutes": "60"})
+    response = client.post(f"/pairings/{active.id}/logs",
+                           data={"log-met_on": "2026-09-01", "log-minutes": "60"})
     assert response.status_code == 422 and "2026-09-07" in response.get_data(as_text=True)
     assert db.session.query(MeetingLog).count() == 0
     response = client.post(f"/pairings/{active.id}/logs", data={
@@ -84,7 +87,8 @@ def test_a_coordinator_logs_a_meeting_and_bad_minutes_are_refused(db, client, lo
     assert response.status_code == 302
     log = db.session.query(MeetingLog).one()
     assert (log.minutes, log.activities, log.logged_by) == (90, ["walk", "cafe"], "coordinator")
-    response = client.post(f"/pairings/{active.id}/logs/{log.id}", data={"log-met_on": "2026-09-21", "log-minutes": "100"})
+    response = client.post(f"/pairings/{active.id}/logs/{log.id}",
+                           data={"log-met_on": "2026-09-21", "log-minutes": "100"})
     assert response.status_code == 302
     db.session.expire_all()
     assert db.session.get(MeetingLog, log.id).minutes == 100
@@ -129,7 +133,8 @@ def test_paper_agreement_from_the_page_starts_the_pairing(db, client, logged_in,
 def test_ending_early_from_the_page(db, client, logged_in, active):
     response = client.post(f"/pairings/{active.id}/end", data={"end-reason": "", "end-note": ""})
     assert response.status_code == 422
-    response = client.post(f"/pairings/{active.id}/end", data={"end-reason": "no_contact", "end-note": "Svarer ikke"})
+    response = client.post(f"/pairings/{active.id}/end",
+                           data={"end-reason": "no_contact", "end-note": "Svarer ikke"})
     assert response.status_code == 302
     db.session.expire_all()
     pairing = db.session.get(Pairing, active.id)
