@@ -6,7 +6,7 @@ PORT ?= 5000
 FLASK := $(BIN)/flask --app guidematch
 PG_SOCKET ?= /var/run/postgresql
 
-.PHONY: run test test-sqlite test-postgres install install-dev translations messages bench clean
+.PHONY: run test test-sqlite test-postgres install install-dev translations messages bench clean checkers
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,16 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 
 install: $(VENV)/.installed translations
 install-dev: $(VENV)/.installed-dev translations
+
+# The checkers the browser tests run on every page (W3C Nu HTML checker, axe-core), exactly as
+# package-lock.json pins them; the stamp makes `npm ci` run again only when the lock changes.
+# --ignore-scripts: vnu-jar's install script would download a Java runtime; the machine's Java 17 runs it.
+NODE_STAMP := node_modules/.installed
+$(NODE_STAMP): package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $@
+
+checkers: $(NODE_STAMP)
 
 # Compiled catalogs are build output (git ignores *.mo).
 translations: | $(BIN)/python
@@ -41,7 +51,7 @@ run: install
 
 # The whole suite on SQLite, then again on PostgreSQL when one is reachable (or
 # required: GUIDEMATCH_TEST_POSTGRES set makes an unreachable server a failure).
-test: install-dev
+test: install-dev $(NODE_STAMP)
 	@echo "== test suite on SQLite"
 	env -u GUIDEMATCH_TEST_POSTGRES $(BIN)/python -m pytest
 	@if [ -n "$$GUIDEMATCH_TEST_POSTGRES" ]; then \
@@ -59,4 +69,4 @@ bench: install-dev
 	$(BIN)/python bench/matching.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .hypothesis
+	rm -rf $(VENV) .pytest_cache .hypothesis node_modules

@@ -45,7 +45,7 @@ def register_logging(app: Flask) -> None:
 def register_extensions(app: Flask) -> None:
     from flask_babel import get_locale, lazy_gettext
 
-    from guidematch import durations, errors, i18n, security, vocabulary
+    from guidematch import durations, errors, form_kit, i18n, security, vocabulary
     from guidematch.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
     from guidematch.models import User
 
@@ -70,7 +70,8 @@ def register_extensions(app: Flask) -> None:
     durations.register(app)
     # Templates state the programme's numbers from `vocabulary`, never as literals of their own.
     app.jinja_env.globals.update(get_locale=get_locale, text_direction=i18n.text_direction,
-                                 page_locales=i18n.page_locales, vocabulary=vocabulary)
+                                 page_locales=i18n.page_locales, vocabulary=vocabulary,
+                                 csrf_field=form_kit.csrf_field)
 
 
 def register_unit_of_work(app: Flask) -> None:

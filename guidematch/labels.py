@@ -232,3 +232,5 @@ def register(app: Flask) -> None:
     app.add_template_filter(status_colour, "status_colour")
     app.add_template_filter(language_name, "language_name")
     app.add_template_filter(country_name, "country_name")
+    # The availability grids of templates/_form_kit.html: rows and columns of the week.
+    app.jinja_env.globals.update(week_days=v.DAYS, week_parts=v.DAY_PARTS)

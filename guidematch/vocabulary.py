@@ -62,7 +62,8 @@ ACTIVITIES: tuple[str, ...] = (
 DRIVING_PRACTICE = "driving_practice"  # counts only where the guide has a car
 
 DAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-SLOTS: tuple[str, ...] = tuple(f"{day}_{part}" for day in DAYS for part in ("day", "evening"))
+DAY_PARTS: tuple[str, ...] = ("day", "evening")
+SLOTS: tuple[str, ...] = tuple(f"{day}_{part}" for day in DAYS for part in DAY_PARTS)
 
 # Languages and countries: the ISO codes Babel (CLDR) knows, so names can be shown
 # in the reader's language ("arabisk", "Arabic") without a list of our own.

@@ -7,6 +7,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 
+from guidematch.form_kit import select_choices
 from guidematch.i18n import text_direction
 from guidematch.labels import language_name
 from guidematch.vocabulary import DEFAULT_WEIGHTS, MAX_WEEKLY_MINUTES, PERSON_LOCALES, Role
@@ -34,9 +35,11 @@ class BranchForm(FlaskForm):
 class UserForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
     email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])
-    role = SelectField(_l("Role"), choices=[(Role.COORDINATOR.value, _l("Coordinator")), (Role.ADMIN.value, _l("Admin"))])
+    role = SelectField(_l("Role"), choices=select_choices(
+        [(Role.COORDINATOR.value, _l("Coordinator")), (Role.ADMIN.value, _l("Admin"))]))
     branch_id = SelectField(_l("Branch"), coerce=int, validators=[Optional()])
-    locale = SelectField(_l("Language"), choices=[("nb", "Norsk bokmål"), ("en", "English")])
+    locale = SelectField(_l("Language"),
+                         choices=select_choices([("nb", "Norsk bokmål"), ("en", "English")]))
     password = PasswordField(_l("First password"), validators=[DataRequired(), Length(min=10, max=200)],
                              description=_l("At least 10 characters. Give it to the person in a safe way."))
     submit = SubmitField(_l("Create user"))

@@ -13,6 +13,7 @@ from guidematch import agreement_texts
 from guidematch.admin.forms import WEIGHT_LABELS, BranchForm, SettingsForm, UserForm
 from guidematch.extensions import db
 from guidematch.form_errors import show_error
+from guidematch.form_kit import select_choices
 from guidematch.models import Branch, User
 from guidematch.scoping import current_branch
 from guidematch.services import accounts, audit, branches
@@ -57,7 +58,8 @@ def index():
 def new_user():
     """Create a coordinator of a branch, or another admin."""
     form = UserForm()
-    form.branch_id.choices = [(0, "—")] + [(b.id, b.name) for b in db.session.scalars(select(Branch).order_by(Branch.name))]
+    by_name = db.session.scalars(select(Branch).order_by(Branch.name))
+    form.branch_id.choices = select_choices([(0, "—")] + [(b.id, b.name) for b in by_name])
     if form.validate_on_submit():
         branch = db.session.get(Branch, form.branch_id.data) if form.branch_id.data else None
         try:

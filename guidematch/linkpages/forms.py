@@ -1,28 +1,20 @@
 """Forms people fill in through their links; labels and messages in their language."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (
-    DateField, IntegerField, RadioField, SelectChoice, SelectMultipleField, SubmitField,
-    TextAreaField,
-)
+from wtforms import DateField, IntegerField, RadioField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
-from wtforms.widgets import CheckboxInput, ListWidget
 
+from guidematch.form_kit import MultiCheckboxField, select_choices
 from guidematch.labels import ENUM_LABELS, MEETING_ACTIVITY_LABELS
 from guidematch.vocabulary import MAX_LOG_MINUTES, MEETING_ACTIVITIES, QUICK_LOG_MINUTES, MeetingFrequency
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 class AcceptForm(FlaskForm):
     submit = SubmitField(_l("I accept the agreement"))
 
 
-def minute_choices(answers) -> list[SelectChoice]:
-    return [SelectChoice(minutes, str(minutes)) for minutes in answers]
+def minute_choices(answers) -> list:
+    return select_choices((minutes, str(minutes)) for minutes in answers)
 
 
 class QuickAnswerForm(FlaskForm):
@@ -35,7 +27,7 @@ class QuickAnswerForm(FlaskForm):
 
 
 def activity_choices():
-    return [(a, MEETING_ACTIVITY_LABELS[a]) for a in MEETING_ACTIVITIES]
+    return select_choices((a, MEETING_ACTIVITY_LABELS[a]) for a in MEETING_ACTIVITIES)
 
 
 def minutes_field(label) -> IntegerField:
@@ -58,13 +50,15 @@ class WeekForm(FlaskForm):
 
 
 def frequency_choices():
-    return [(f.value, ENUM_LABELS[MeetingFrequency][f.value]) for f in MeetingFrequency]
+    words = ENUM_LABELS[MeetingFrequency]
+    return select_choices((f.value, words[f.value]) for f in MeetingFrequency)
 
 
 class EvaluationForm(FlaskForm):
     satisfaction = RadioField(
         _l("How happy are you with the pairing? (1 = not at all, 5 = very)"), coerce=int,
-        choices=[(n, str(n)) for n in range(1, 6)], validators=[InputRequired(_l("Choose a number from 1 to 5."))])
+        choices=select_choices((n, str(n)) for n in range(1, 6)),
+        validators=[InputRequired(_l("Choose a number from 1 to 5."))])
     meeting_frequency = RadioField(_l("How often do you meet?"), choices=frequency_choices,
                                    validators=[InputRequired(_l("Choose one."))])
     works_well = TextAreaField(_l("What works well?"), validators=[Optional(), Length(max=2000)],
@@ -72,6 +66,7 @@ class EvaluationForm(FlaskForm):
     could_improve = TextAreaField(_l("What could be better?"), validators=[Optional(), Length(max=2000)],
                                   render_kw={"rows": 3, "maxlength": 2000})
     wants_to_continue = RadioField(_l("Do you want to continue the pairing?"),
-                                   choices=[("yes", _l("Yes")), ("no", _l("No")), ("unsure", _l("Not sure"))],
+                                   choices=select_choices([("yes", _l("Yes")), ("no", _l("No")),
+                                                           ("unsure", _l("Not sure"))]),
                                    validators=[InputRequired(_l("Choose one."))])
     submit = SubmitField(_l("Send my answers"))

@@ -7,7 +7,7 @@ from wtforms import DecimalField, HiddenField, RadioField, SelectField, SubmitFi
 from wtforms.validators import InputRequired, NumberRange, ValidationError
 
 from guidematch.admin.forms import WEIGHT_LABELS
-from guidematch.linkpages.forms import MultiCheckboxField
+from guidematch.form_kit import MultiCheckboxField, optional_int, select_choices
 from guidematch.vocabulary import DEFAULT_WEIGHTS
 
 ALL, CHOSEN = "all", "chosen"
@@ -17,11 +17,11 @@ MAX_WEIGHT = 10
 class RunForm(FlaskForm):
     """Who to include and how much each part of the score counts (the view sets the choices)."""
 
-    refugee_scope = RadioField(_l("Refugees"), default=ALL, choices=[
-        (ALL, _l("Everyone on the waiting list")), (CHOSEN, _l("Only the refugees I choose"))])
+    refugee_scope = RadioField(_l("Refugees"), default=ALL, choices=select_choices([
+        (ALL, _l("Everyone on the waiting list")), (CHOSEN, _l("Only the refugees I choose"))]))
     refugee_ids = MultiCheckboxField(_l("Refugees to include"), coerce=int, validate_choice=True)
-    guide_scope = RadioField(_l("Guides"), default=ALL, choices=[
-        (ALL, _l("Every available guide")), (CHOSEN, _l("Only the guides I choose"))])
+    guide_scope = RadioField(_l("Guides"), default=ALL, choices=select_choices([
+        (ALL, _l("Every available guide")), (CHOSEN, _l("Only the guides I choose"))]))
     guide_ids = MultiCheckboxField(_l("Guides to include"), coerce=int, validate_choice=True)
     submit = SubmitField(_l("Run the matching"))
 
@@ -63,9 +63,10 @@ class PairForm(FlaskForm):
     class Meta:
         csrf = False
 
-    refugee_id = SelectField(_l("Refugee"), coerce=int,
+    # The first choice is an empty placeholder: HTML asks that of a required select.
+    refugee_id = SelectField(_l("Refugee"), coerce=optional_int,
                              validators=[InputRequired(_l("Choose a refugee."))])
-    guide_id = SelectField(_l("Guide"), coerce=int,
+    guide_id = SelectField(_l("Guide"), coerce=optional_int,
                            validators=[InputRequired(_l("Choose a guide."))])
     submit = SubmitField(_l("Show how they fit"))
 

@@ -11,6 +11,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from guidematch import unit_of_work
 from guidematch.form_errors import flash_error, refuse
+from guidematch.form_kit import select_choices
 from guidematch.matchpage import cards
 from guidematch.matchpage.forms import ALL, CHOSEN, MAX_WEIGHT, CreatePairForm, PairForm, RunForm
 from guidematch.models import Branch, Guide, Pairing, Refugee
@@ -40,8 +41,8 @@ def _weights(branch: Branch) -> dict[str, float]:
 def _run_form(branch: Branch, guides: list[Guide], refugees: list[Refugee],
               formdata=None) -> RunForm:
     form = RunForm(formdata=formdata) if formdata is not None else RunForm()
-    form.refugee_ids.choices = [(r.id, r.full_name) for r in refugees]
-    form.guide_ids.choices = [(g.id, g.full_name) for g in guides]
+    form.refugee_ids.choices = select_choices((r.id, r.full_name) for r in refugees)
+    form.guide_ids.choices = select_choices((g.id, g.full_name) for g in guides)
     if formdata is None and request.method == "GET":
         for key, value in _weights(branch).items():
             getattr(form, f"weight_{key}").data = value
@@ -51,10 +52,12 @@ def _run_form(branch: Branch, guides: list[Guide], refugees: list[Refugee],
 def _pair_form(guides: list[Guide], refugees: list[Refugee], places: dict[int, int],
                formdata=None) -> PairForm:
     form = PairForm(formdata=formdata)
-    form.refugee_id.choices = [(0, _("Choose a refugee"))] + [(r.id, r.full_name) for r in refugees]
-    form.guide_id.choices = [(0, _("Choose a guide"))] + [
+    form.refugee_id.choices = select_choices(((r.id, r.full_name) for r in refugees),
+                                             blank=_("Choose a refugee"))
+    form.guide_id.choices = select_choices((
         (g.id, ngettext("%(name)s (%(num)s free place)", "%(name)s (%(num)s free places)",
-                        places[g.id], name=g.full_name)) for g in guides]
+                        places[g.id], name=g.full_name)) for g in guides),
+        blank=_("Choose a guide"))
     return form
 
 

@@ -6,6 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, MonthField, SelectField, StringField, SubmitField, TextAreaField, TimeField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
+from guidematch.form_kit import select_choices
 from guidematch.labels import DAY_LABELS
 from guidematch.services.group_meetings import MAX_SERIES_MONTHS
 from guidematch.vocabulary import DAYS
@@ -30,11 +31,11 @@ class OneMeetingForm(_MeetingFields):
 
 
 def nth_choices():
-    return [(n, NTH[n]) for n in (1, 2, 3, 4, -1)]
+    return select_choices((n, NTH[n]) for n in (1, 2, 3, 4, -1))
 
 
 def weekday_choices():
-    return [(number, DAY_LABELS[day]) for number, day in enumerate(DAYS)]
+    return select_choices((number, DAY_LABELS[day]) for number, day in enumerate(DAYS))
 
 
 class SeriesForm(_MeetingFields):

@@ -9,24 +9,21 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
     BooleanField, DateField, FloatField, IntegerField, RadioField, SelectField,
-    SelectMultipleField, StringField, SubmitField, TextAreaField,
+    StringField, SubmitField, TextAreaField,
 )
 from wtforms.validators import (
     Email, InputRequired, Length, NumberRange, Optional, ValidationError,
 )
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from guidematch import labels
 from guidematch import vocabulary as v
+from guidematch.form_kit import MultiCheckboxField, select_choices
 from guidematch.i18n import LOCALE_NAMES
 from guidematch.services import clock
 
 
-class MultiCheckboxField(SelectMultipleField):
-    """Several choices as a list of checkboxes."""
-
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
+# An empty option needs words (HTML requires them, and a screen reader reads them).
+NOT_GIVEN = "—"
 
 
 def _codes(text: str) -> list[str]:
@@ -47,28 +44,36 @@ class ProfileForm(FlaskForm):
                         render_kw={"type": "email", "autocomplete": "off"})
     phone = StringField(_l("Phone"), validators=[Optional(), Length(max=40)],
                         render_kw={"type": "tel", "autocomplete": "off"})
-    locale = SelectField(_l("Language of emails"), choices=[(c, LOCALE_NAMES[c]) for c in v.PERSON_LOCALES],
+    locale = SelectField(_l("Language of emails"),
+                         choices=select_choices((c, LOCALE_NAMES[c]) for c in v.PERSON_LOCALES),
                          default="nb")
-    gender = SelectField(_l("Gender"), choices=labels.choices(v.Gender, blank=""),
+    gender = SelectField(_l("Gender"),
+                         choices=select_choices(labels.choices(v.Gender), blank=_l("Choose…")),
                          validators=[InputRequired(_l("Choose a gender."))])
     gender_preference = SelectField(_l("Gender wanted in the other person"),
-                                    choices=labels.choices(v.GenderPreference), default="any")
+                                    choices=select_choices(labels.choices(v.GenderPreference)),
+                                    default="any")
     birth_year = IntegerField(_l("Year of birth"), validators=[Optional()],
-                              render_kw={"inputmode": "numeric", "maxlength": 4})
+                              render_kw={"inputmode": "numeric"})
     family_situation = SelectField(_l("Family situation"),
-                                   choices=labels.choices(v.FamilySituation, blank=""), default="")
+                                   choices=select_choices(labels.choices(v.FamilySituation),
+                                                          blank=NOT_GIVEN), default="")
     languages = MultiCheckboxField(_l("Languages"), choices=[])
     other_languages = StringField(_l("Other languages (ISO codes, e.g. “hr, ln”)"),
                                   validators=[Optional(), Length(max=200)])
-    interests = MultiCheckboxField(_l("Interests"), choices=labels.choices("interest"))
-    activities = MultiCheckboxField(_l("Activities"), choices=labels.choices("activity"))
-    availability = MultiCheckboxField(_l("Availability"), choices=labels.choices("slot"))
+    interests = MultiCheckboxField(_l("Interests"),
+                                   choices=select_choices(labels.choices("interest")))
+    activities = MultiCheckboxField(_l("Activities"),
+                                    choices=select_choices(labels.choices("activity")))
+    availability = MultiCheckboxField(_l("Availability"),
+                                      choices=select_choices(labels.choices("slot")))
     district = StringField(_l("District"), validators=[Optional(), Length(max=100)])
     lat = FloatField(_l("Latitude"), validators=[Optional(), NumberRange(-90, 90)],
                      render_kw={"inputmode": "decimal"})
     lon = FloatField(_l("Longitude"), validators=[Optional(), NumberRange(-180, 180)],
                      render_kw={"inputmode": "decimal"})
-    education_level = SelectField(_l("Education"), choices=labels.choices(v.EducationLevel, blank=""), default="")
+    education_level = SelectField(_l("Education"), default="", choices=select_choices(
+        labels.choices(v.EducationLevel), blank=NOT_GIVEN))
     occupation = StringField(_l("Occupation"), validators=[Optional(), Length(max=200)])
     ref = StringField(_l("Reference (the id in CSV files)"), validators=[Optional(), Length(max=64)])
     coordinator_notes = TextAreaField(_l("Coordinator's notes"), validators=[Optional(), Length(max=5000)],
@@ -84,11 +89,10 @@ class ProfileForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.languages.choices = labels.language_choices(labels.COMMON_LANGUAGES)
+        self.languages.choices = select_choices(labels.language_choices(labels.COMMON_LANGUAGES))
         if hasattr(self, "status"):
-            self.status.choices = [(s.value, labels.label(s)) for s in self.status_enum
-                                   if s.value != "paired"]
-        self.gender.choices = labels.choices(v.Gender, blank=_l("Choose…"))
+            self.status.choices = select_choices(
+                (s.value, labels.label(s)) for s in self.status_enum if s.value != "paired")
 
     def validate_other_languages(self, field) -> None:
         unknown = [code for code in _codes(field.data) if code not in v.LANGUAGE_CODES]
@@ -149,7 +153,8 @@ class GuideForm(ProfileForm):
 class RefugeeForm(ProfileForm):
     status = SelectField(_l("Status"), default=v.RefugeeStatus.WAITING.value)
     country_of_origin = SelectField(_l("Country of origin"), choices=[], default="")
-    norwegian_level = SelectField(_l("Norwegian level"), choices=labels.choices(v.NorwegianLevel, blank=""), default="")
+    norwegian_level = SelectField(_l("Norwegian level"), default="", choices=select_choices(
+        labels.choices(v.NorwegianLevel), blank=NOT_GIVEN))
     waiting_since = DateField(_l("On the waiting list since"), validators=[Optional()],
                               description=_l("Empty: today."))
     pets_ok = BooleanField(_l("Can meet a guide who has pets"), default=True)
@@ -166,7 +171,8 @@ class RefugeeForm(ProfileForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.country_of_origin.choices = labels.country_choices(blank="")
+        countries = labels.country_choices()[1:]  # without its own blank
+        self.country_of_origin.choices = select_choices(countries, blank=NOT_GIVEN)
 
     def validate_waiting_since(self, field) -> None:
         if field.data and field.data > clock.today():
@@ -184,7 +190,9 @@ class RefugeeForm(ProfileForm):
 
 
 class ImportForm(FlaskForm):
-    kind = RadioField(_l("The file holds"), choices=[("guide", _l("Guides")), ("refugee", _l("Refugees"))],
+    kind = RadioField(_l("The file holds"),
+                      choices=select_choices([("guide", _l("Guides")),
+                                              ("refugee", _l("Refugees"))]),
                       default="guide", validators=[InputRequired()])
     file = FileField(_l("CSV file (UTF-8, up to 5 MB)"), validators=[
         FileRequired(_l("Choose a file.")), FileAllowed(["csv", "txt"], _l("Choose a .csv file."))])

@@ -20,8 +20,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
     DataRequired, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError,
 )
-from wtforms.widgets import CheckboxInput, ListWidget
 
+from guidematch.form_kit import MultiCheckboxField
 from guidematch.profile import ProfileRecord
 from guidematch.profile_csv import COLUMNS, PARSERS
 from guidematch.signup import choices
@@ -64,11 +64,6 @@ class CsvCheck:
             self.parse(raw)
         except ValueError:
             raise ValidationError(self.message) from None
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 def _text(label, max_length: int, required: bool = False, **kwargs):

@@ -15,7 +15,7 @@ from flask_login import login_required
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from guidematch import i18n, labels, links, unit_of_work
+from guidematch import i18n, links, unit_of_work
 from guidematch.consent_texts import GUIDE_PRIVACY, REFERRAL_PRIVACY, REFUGEE_PRIVACY, guide_commitment
 from guidematch.extensions import db, limiter
 from guidematch.form_errors import show_error
@@ -50,8 +50,7 @@ def language_from_query():
 
 
 def _render(template: str, **context):
-    return render_template(template, days_of_week=labels.DAY_LABELS,
-                           parts_of_day=labels.DAY_PART_LABELS, **context)
+    return render_template(template, **context)
 
 
 def _branch_from_query(endpoint: str):

@@ -3,6 +3,10 @@
 Without /usr/bin/chromium these tests skip, unless GUIDEMATCH_REQUIRE_E2E is set
 (CI sets it), in which case a missing browser is a failure.
 Screenshots go to test-artifacts/screenshots/.
+
+Every HTML page the live server sends to the browser is checked after the test
+(tests/e2e/checks.py): a Nu checker error or a serious or critical axe-core
+violation fails the test that visited the page.
 """
 from __future__ import annotations
 
@@ -12,6 +16,8 @@ from pathlib import Path
 
 import pytest
 from werkzeug.serving import make_server
+
+from tests.e2e import checks
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -25,13 +31,51 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.e2e)
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    """Fail a test that passed when a page it was served breaks the HTML or accessibility rules."""
+    result = yield
+    served = item.funcargs.get("served_pages")
+    pages = list(served.pages) if served is not None else []
+    if pages:
+        problems = item.funcargs["page_checker"].problems(item.funcargs["browser"], pages)
+        if problems:
+            pytest.fail(f"{len(problems)} of {len(pages)} pages failed the HTML or "
+                        "accessibility checks:\n" + "\n".join(problems), pytrace=False)
+    return result
+
+
+@pytest.fixture(scope="session")
+def page_checker(browser):
+    """Start the session's checkers; without them the browser tests fail (never skip)."""
+    missing = checks.missing_tools()
+    if missing:
+        pytest.fail("the page checkers are missing: " + "; ".join(missing))
+    checker = checks.SessionChecks(nu=checks.NuChecker())
+    yield checker
+    checker.nu.close()
+
+
 @pytest.fixture
-def live_server(app):
+def app_config(app_config):
+    """CSRF on, as in production: the browser posts real tokens, the checks see them in pages."""
+    return {**app_config, "WTF_CSRF_ENABLED": True}
+
+
+@pytest.fixture
+def served_pages(app, page_checker):
+    """The app, recording every HTML page it serves to the browser in this test."""
+    return checks.RecordingMiddleware(app)
+
+
+@pytest.fixture
+def live_server(served_pages):
     """Serve the test app on a free port of 127.0.0.1 in a thread; yield its base URL."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, served_pages, threaded=True)
+    served_pages.base_url = f"http://127.0.0.1:{server.server_port}"
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
+    yield served_pages.base_url
     server.shutdown()
     thread.join(timeout=5)
 

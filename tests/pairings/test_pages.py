@@ -12,6 +12,7 @@ from guidematch.models import (
 from guidematch.services import evaluations, meetings, pairings
 from guidematch.vocabulary import GuideStatus, PairingStatus, RefugeeStatus, Respondent
 from tests import factories
+from tests.html_ids import duplicate_ids, read_ids
 
 TODAY = date(2026, 10, 2)
 
@@ -52,7 +53,9 @@ def test_the_pairing_page_of_another_branch_is_a_404(db, client, logged_in, acti
     other = factories.make_branch()
     foreign = factories.make_active_pairing(other)
     assert client.get(f"/pairings/{foreign.id}").status_code == 404
-    assert client.post(f"/pairings/{foreign.id}/logs", data={"met_on": "2026-09-10", "minutes": "60"}).status_code == 404
+    response = client.post(f"/pairings/{foreign.id}/logs",
+                           data={"log-met_on": "2026-09-10", "log-minutes": "60"})
+    assert response.status_code == 404
     log = MeetingLog(pairing_id=foreign.id, met_on=date(2026, 9, 10), minutes=60)
     db.session.add(log)
     db.session.commit()
@@ -72,18 +75,20 @@ def test_the_at_risk_tab_says_who_needs_a_call_and_why(db, client, logged_in, br
 
 def test_a_coordinator_logs_a_meeting_and_bad_minutes_are_refused(db, client, logged_in, active):
     response = client.post(f"/pairings/{active.id}/logs", data={
-        "met_on": "2026-09-20", "minutes": "2000", "activities": ["walk"]})
+        "log-met_on": "2026-09-20", "log-minutes": "2000", "log-activities": ["walk"]})
     assert response.status_code == 422
     assert "1440" in response.get_data(as_text=True)
-    response = client.post(f"/pairings/{active.id}/logs", data={"met_on": "2026-09-01", "minutes": "60"})
+    response = client.post(f"/pairings/{active.id}/logs",
+                           data={"log-met_on": "2026-09-01", "log-minutes": "60"})
     assert response.status_code == 422 and "2026-09-07" in response.get_data(as_text=True)
     assert db.session.query(MeetingLog).count() == 0
     response = client.post(f"/pairings/{active.id}/logs", data={
-        "met_on": "2026-09-20", "minutes": "90", "activities": ["walk", "cafe"]})
+        "log-met_on": "2026-09-20", "log-minutes": "90", "log-activities": ["walk", "cafe"]})
     assert response.status_code == 302
     log = db.session.query(MeetingLog).one()
     assert (log.minutes, log.activities, log.logged_by) == (90, ["walk", "cafe"], "coordinator")
-    response = client.post(f"/pairings/{active.id}/logs/{log.id}", data={"met_on": "2026-09-21", "minutes": "100"})
+    response = client.post(f"/pairings/{active.id}/logs/{log.id}",
+                           data={"log-met_on": "2026-09-21", "log-minutes": "100"})
     assert response.status_code == 302
     db.session.expire_all()
     assert db.session.get(MeetingLog, log.id).minutes == 100
@@ -91,12 +96,12 @@ def test_a_coordinator_logs_a_meeting_and_bad_minutes_are_refused(db, client, lo
 
 def test_a_pause_is_declared_and_removed(db, client, logged_in, active):
     response = client.post(f"/pairings/{active.id}/pauses", data={
-        "starts_on": "2026-10-05", "ends_on": "2026-10-18", "reason": "holiday"})
+        "pause-starts_on": "2026-10-05", "pause-ends_on": "2026-10-18", "pause-reason": "holiday"})
     assert response.status_code == 302
     pause = db.session.query(Pause).one()
     assert (pause.starts_on, pause.ends_on, pause.reason) == (date(2026, 10, 5), date(2026, 10, 18), "holiday")
     response = client.post(f"/pairings/{active.id}/pauses", data={
-        "starts_on": "2026-10-10", "ends_on": "2026-10-08", "reason": "illness"})
+        "pause-starts_on": "2026-10-10", "pause-ends_on": "2026-10-08", "pause-reason": "illness"})
     assert response.status_code == 422  # ends before it starts
     assert client.post(f"/pairings/{active.id}/pauses/{pause.id}/delete").status_code == 302
     assert db.session.query(Pause).count() == 0
@@ -126,9 +131,10 @@ def test_paper_agreement_from_the_page_starts_the_pairing(db, client, logged_in,
 
 
 def test_ending_early_from_the_page(db, client, logged_in, active):
-    response = client.post(f"/pairings/{active.id}/end", data={"reason": "", "note": ""})
+    response = client.post(f"/pairings/{active.id}/end", data={"end-reason": "", "end-note": ""})
     assert response.status_code == 422
-    response = client.post(f"/pairings/{active.id}/end", data={"reason": "no_contact", "note": "Svarer ikke"})
+    response = client.post(f"/pairings/{active.id}/end",
+                           data={"end-reason": "no_contact", "end-note": "Svarer ikke"})
     assert response.status_code == 302
     db.session.expire_all()
     pairing = db.session.get(Pairing, active.id)
@@ -196,3 +202,14 @@ def test_the_pairing_page_says_why_the_two_were_paired(db, client, logged_in, ac
     html = page(client, f"/pairings/{active.id}")
     assert "72 / 100" in html
     assert "common language: Arabic" in html
+
+
+def test_the_pairing_pages_forms_keep_their_fields_apart(db, client, logged_in, active):
+    """The log, pause and end forms each post their own fields, and every label names its own."""
+    html = page(client, f"/pairings/{active.id}")
+    found = read_ids(html)
+    assert duplicate_ids(html) == []
+    assert {"log-note", "pause-note", "end-note", "pause-reason", "end-reason"} <= set(found.fields)
+    for target in found.label_targets:
+        assert target in found.fields, f"a label names {target!r}, which is no field of the page"
+    assert found.fields["pause-note"] == "pause-note" and found.fields["end-reason"] == "end-reason"

@@ -1,0 +1,141 @@
+"""Every page once in the browser, so that the page checks (conftest.py) cover each of them.
+
+On the demo branch a coordinator opens every list and detail page, an admin the admin
+pages, and a guide or refugee every public page and the pages their links open, in
+Norwegian and, right to left, in Arabic. A page added later fails this test until the
+walk visits it.
+"""
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from guidematch import demo, links
+from guidematch.extensions import db as _db
+from guidematch.models import GroupMeeting, Guide, MeetingLog, OutboxMessage, Pairing, Refugee
+from guidematch.programme import week_key
+from guidematch.services import clock, person_links
+from guidematch.services.signup import CONFIRM_PURPOSE
+from guidematch.vocabulary import GuideStatus, PairingStatus, RefugeeStatus, Respondent, Role
+from tests import factories
+
+PASSWORD = "demo password for the walk"
+# Not pages: files to download and the load balancer's probe.
+NOT_PAGES = {"static", "bootstrap.static", "core.healthz", "people.export_guides",
+             "people.export_refugees", "privacy.export_guide", "privacy.export_refugee"}
+
+
+def _one(model, *where):
+    return _db.session.scalars(select(model).where(*where).order_by(model.id)).first()
+
+
+def _walk(app, branch) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
+    """Return the coordinator's, the admin's and the public pages, by endpoint, as paths."""
+    guide = _one(Guide, Guide.branch_id == branch.id)
+    applicant = _one(Guide, Guide.branch_id == branch.id, Guide.status == GuideStatus.APPLIED)
+    refugee = _one(Refugee, Refugee.branch_id == branch.id)
+    waiting = _one(Refugee, Refugee.branch_id == branch.id, Refugee.status == RefugeeStatus.WAITING)
+    available = _one(Guide, Guide.branch_id == branch.id, Guide.status == GuideStatus.AVAILABLE)
+    pairing = _one(Pairing, Pairing.branch_id == branch.id, Pairing.status == PairingStatus.ACTIVE)
+    log = _one(MeetingLog, MeetingLog.pairing_id == pairing.id)
+    meeting = _one(GroupMeeting, GroupMeeting.branch_id == branch.id)
+    message = OutboxMessage(branch_id=branch.id, to_address="kari@example.org", subject="Hei",
+                            body_text="Hei Kari", body_html="<p>Hei Kari</p>")
+    _db.session.add(message)
+    _db.session.commit()
+    urls = app.url_map.bind("localhost")
+
+    def path(endpoint, **values):
+        return urls.build(endpoint, values)
+
+    coordinator = {
+        "core.dashboard": path("core.dashboard"),
+        "people.guides": path("people.guides"), "people.refugees": path("people.refugees"),
+        "people.guide": path("people.guide", guide_id=guide.id),
+        "people.edit_guide": path("people.edit_guide", guide_id=guide.id),
+        "people.new_guide": path("people.new_guide"),
+        "people.refugee": path("people.refugee", refugee_id=refugee.id),
+        "people.edit_refugee": path("people.edit_refugee", refugee_id=refugee.id),
+        "people.new_refugee": path("people.new_refugee"),
+        "people.import_profiles": path("people.import_profiles"),
+        "applicants.index": path("applicants.index"),
+        "applicants.review": path("applicants.review", guide_id=applicant.id),
+        "matching.index": path("matching.index"),
+        "matching.pair": path("matching.pair", refugee_id=waiting.id, guide_id=available.id),
+        "pairings.index": path("pairings.index"),
+        "pairings.detail": path("pairings.detail", pairing_id=pairing.id),
+        "pairings.edit_log": path("pairings.edit_log", pairing_id=pairing.id, log_id=log.id),
+        "meetings.index": path("meetings.index"),
+        "meetings.attendance": path("meetings.attendance", meeting_id=meeting.id),
+        "outbox.index": path("outbox.index"),
+        "outbox.show": path("outbox.show", message_id=message.id),
+        "signup.referral_link": path("signup.referral_link"),
+        "admin.settings": path("admin.settings"),
+    }
+    admin = {"admin.index": path("admin.index"), "admin.new_user": path("admin.new_user")}
+    guide_side, refugee_side = Respondent.GUIDE, Respondent.REFUGEE
+    week = week_key(clock.today())
+    confirm = links.sign(CONFIRM_PURPOSE, kind="refugee", id=waiting.id, email=waiting.email)
+    public = {
+        "auth.login": path("auth.login"),
+        "signup.guide": path("signup.guide"), "signup.refugee": path("signup.refugee"),
+        "signup.thanks": path("signup.thanks", kind="guide"),
+        "signup.privacy": path("signup.privacy"),
+        "signup.referral": path("signup.referral", token=branch.referral_token),
+        "signup.confirm": path("signup.confirm", token=confirm),
+        "links.agreement": path("links.agreement", token=person_links.token_for(
+            person_links.AGREEMENT, pairing, refugee_side)),
+        "links.evaluation": path("links.evaluation", token=person_links.token_for(
+            person_links.EVALUATION, pairing, refugee_side)),
+        "links.weekly_log": path("links.weekly_log", token=person_links.token_for(
+            person_links.WEEKLY_LOG, pairing, guide_side, w=week, m=120)),
+        "links.weekly_log_form": path("links.weekly_log_form", token=person_links.token_for(
+            person_links.WEEKLY_LOG, pairing, guide_side, w=week)),
+    }
+    return coordinator, admin, public
+
+
+def _visit(page, live_server, pages: dict[str, str]) -> None:
+    for endpoint, path in pages.items():
+        response = page.goto(live_server + path)
+        assert response is not None and response.ok, f"{endpoint}: {path} answered " \
+            f"{response.status if response else 'nothing'}"
+
+
+def _log_in(page, live_server, email: str, password: str) -> None:
+    page.goto(f"{live_server}/login")
+    page.get_by_label("E-post").fill(email)
+    page.get_by_label("Passord").fill(password)
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{live_server}/")
+
+
+def test_every_page_once_in_the_browser(app, live_server, page, browser):
+    branch = demo.load(seed=3, today=clock.today(), password=PASSWORD).branch
+    factories.make_user(email="admin@example.org", role=Role.ADMIN)
+    _db.session.commit()
+    coordinator, admin, public = _walk(app, branch)
+
+    pages = {rule.endpoint for rule in app.url_map.iter_rules() if "GET" in rule.methods}
+    missing = pages - NOT_PAGES - set(coordinator) - set(admin) - set(public)
+    assert not missing, f"the walk does not visit {sorted(missing)}: add them to _walk()"
+
+    _log_in(page, live_server, demo.COORDINATOR_EMAIL, PASSWORD)
+    _visit(page, live_server, coordinator)
+
+    admin_context = browser.new_context(locale="nb-NO")
+    admin_page = admin_context.new_page()
+    _log_in(admin_page, live_server, "admin@example.org", factories.PASSWORD)
+    _visit(admin_page, live_server, admin)
+    admin_context.close()
+
+    # A guide's or a refugee's own phone: the public pages, then the same in Arabic.
+    phone = browser.new_context(locale="nb-NO", viewport={"width": 390, "height": 844})
+    person = phone.new_page()
+    _visit(person, live_server, public)
+    person.goto(live_server + public["signup.refugee"])
+    person.get_by_role("button", name="العربية").click()
+    person.wait_for_load_state("load")
+    assert person.locator("html").get_attribute("dir") == "rtl"
+    _visit(person, live_server, {k: v for k, v in public.items() if k != "signup.confirm"})
+    phone.close()
+
