@@ -1,6 +1,8 @@
 """A coordinator opens the site in a browser, logs in, and finds their branch."""
 from __future__ import annotations
 
+from playwright.sync_api import expect
+
 from tests import factories
 
 
@@ -21,7 +23,7 @@ def test_wrong_password_is_explained_next_to_the_field(app, live_server, page, c
     page.get_by_label("E-post").fill("coordinator@example.org")
     page.get_by_label("Passord").fill("not the password")
     page.get_by_role("button", name="Logg inn").click()
-    assert page.locator(".invalid-feedback").first.is_visible()
+    expect(page.locator(".invalid-feedback").first).to_be_visible()
     assert page.get_by_label("E-post").input_value() == "coordinator@example.org"
 
 

@@ -1,6 +1,8 @@
 """A coordinator adds a guide in the browser, finds them in the list and corrects a field."""
 from __future__ import annotations
 
+from playwright.sync_api import expect
+
 from tests import factories
 
 
@@ -25,7 +27,7 @@ def test_a_guide_is_added_found_and_corrected(app, live_server, page, screenshot
     page.get_by_label("Lørdag dagtid").check()
     page.get_by_label("Fødselsår").fill("2020")  # too young: the form says so and keeps the rest
     page.get_by_role("button", name="Lagre").click()
-    assert page.locator(".invalid-feedback").first.is_visible()
+    expect(page.locator(".invalid-feedback").first).to_be_visible()  # waits: a click does not
     assert page.get_by_label("Fornavn").input_value() == "Øystein"
     assert page.get_by_label("Mandag kveld").is_checked()
     screenshot("error")
@@ -42,7 +44,7 @@ def test_a_guide_is_added_found_and_corrected(app, live_server, page, screenshot
     page.get_by_role("link", name="Endre").click()
     page.get_by_label("Yrke").fill("sveiser")
     page.get_by_role("button", name="Lagre").click()
-    assert page.get_by_text("sveiser", exact=True).is_visible()
+    expect(page.get_by_text("sveiser", exact=True)).to_be_visible()
 
 
 def test_the_lists_work_on_a_phone(app, live_server, browser, coordinator):
@@ -52,7 +54,7 @@ def test_the_lists_work_on_a_phone(app, live_server, browser, coordinator):
     page = context.new_page()
     log_in(page, live_server)
     page.goto(f"{live_server}/refugees")
-    assert page.get_by_role("link", name="Haddad, Amal0").is_visible()
+    expect(page.get_by_role("link", name="Haddad, Amal0")).to_be_visible()
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 375, "the refugee list scrolls sideways on a phone"
     context.close()
