@@ -7,9 +7,7 @@ with an error (4xx, 5xx). A view that shows a `DomainError` to the person
 at once, so the page it renders shows what is really stored, and nothing written
 later in that request is committed either. A whole-request rollback rather than
 a savepoint around each service call, because the failed attempt is the only
-thing such a request writes, and because on SQLite (pysqlite) a SAVEPOINT opened
-before any write is the outermost one, which its release commits at once: only a
-real rollback is atomic on both databases. The one refusal that is stored is the
+thing such a request writes. The one refusal that is stored is the
 login form's (auth/views.py shows it without discarding): the failed-attempt count.
 
 Savepoints (`savepoint`) are for races: a twin request that won a unique
@@ -68,8 +66,25 @@ def discard() -> None:
 @contextmanager
 def savepoint() -> Iterator[None]:
     """Run a try in a savepoint: flushed on success, undone alone when it raises."""
+    _begin_sqlite_transaction()
     with db.session.begin_nested():
         yield
+
+
+def _begin_sqlite_transaction() -> None:
+    # pysqlite (Python 3.11's legacy transaction control) sends BEGIN only before an
+    # INSERT, UPDATE or DELETE. A SAVEPOINT sent before the request's first write would
+    # be the outermost transaction, and its release would commit it at once, out of
+    # reach of the request's rollback. So begin the real transaction first: IMMEDIATE,
+    # because the savepoint is there to write (it takes the write lock now, waiting as
+    # SQLite's busy timeout allows, instead of failing on a later lock upgrade).
+    # PostgreSQL needs nothing: there a transaction is open from the first statement.
+    connection = db.session.connection()
+    if connection.dialect.name != "sqlite":
+        return
+    driver = connection.connection.dbapi_connection
+    if not driver.in_transaction:
+        driver.execute("BEGIN IMMEDIATE")
 
 
 @contextmanager

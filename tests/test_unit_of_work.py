@@ -11,7 +11,7 @@ from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import StringField
 
-from guidematch import create_app
+from guidematch import create_app, unit_of_work
 from guidematch.extensions import db as _db
 from guidematch.form_errors import show_error
 from guidematch.models import Branch, User
@@ -51,6 +51,19 @@ def _probe_blueprint() -> Blueprint:
             return f"<p>{form.name.errors[0]}</p>"
         return "<p>Saved</p>"
 
+    @probe.route("/probe/savepoint/<outcome>", methods=["POST"])
+    def rename_in_savepoint(outcome: str):
+        # The request's first write is inside a savepoint (as signup's _save and the race
+        # guards of the views): releasing it must not commit it before the request ends.
+        branch = _db.session.scalar(select(Branch))
+        with unit_of_work.savepoint():
+            branch.name = "Renamed"
+        if outcome == "raise":
+            raise RuntimeError("a bug after the savepoint")
+        if outcome == "abort":
+            abort(409)
+        return "<p>Saved</p>"
+
     return probe
 
 
@@ -76,6 +89,20 @@ def test_a_view_that_raises_after_a_flush_writes_nothing(probe_client, branch):
 
 def test_an_error_answer_writes_nothing(probe_client, branch):
     assert probe_client.post("/probe/abort").status_code == 409
+    assert stored_branch_names() == ["Tromsø"]
+
+
+def test_a_released_savepoint_is_committed_with_its_request(probe_client, branch):
+    assert probe_client.post("/probe/savepoint/ok").status_code == 200
+    assert stored_branch_names() == ["Renamed"]
+
+
+@pytest.mark.parametrize(("outcome", "status"), [("raise", 500), ("abort", 409)])
+def test_a_first_write_in_a_savepoint_is_undone_when_the_request_fails(probe_client, branch,
+                                                                       outcome, status):
+    # On SQLite this needs the BEGIN that unit_of_work.savepoint sends: pysqlite on its own opens
+    # no transaction before a SAVEPOINT, which then is the outermost and commits on release.
+    assert probe_client.post(f"/probe/savepoint/{outcome}").status_code == status
     assert stored_branch_names() == ["Tromsø"]
 
 

@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from guidematch import programme
+from guidematch import programme, unit_of_work
 from guidematch.extensions import db
 from guidematch.models import MeetingLog, Pairing, Pause
 from guidematch.programme import Risk, Span, Week
@@ -112,7 +112,7 @@ def answer_week(pairing: Pairing, week: str, minutes: int, met_on: date | None =
     previous = log.minutes if log else None
     if log is None:
         try:
-            with db.session.begin_nested():
+            with unit_of_work.savepoint():
                 log = MeetingLog(pairing_id=pairing.id, quick_week=week, met_on=met_on, minutes=minutes,
                                  activities=checked, note=(note or "").strip(), logged_by="guide")
                 db.session.add(log)

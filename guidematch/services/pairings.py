@@ -14,7 +14,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from guidematch import agreement_texts, programme
+from guidematch import agreement_texts, programme, unit_of_work
 from guidematch.extensions import db
 from guidematch.models import Consent, Guide, Pairing
 from guidematch.labels import label
@@ -108,7 +108,7 @@ def confirm(pairing: Pairing) -> Pairing:
             raise DomainError(_("%(name)s has no free place: all %(capacity)s are taken.",
                                 name=guide.first_name, capacity=guide.capacity))
         try:
-            with db.session.begin_nested():
+            with unit_of_work.savepoint():
                 pairing.seat = seat
                 pairing.status = S.AWAITING_AGREEMENT
                 pairing.confirmed_at = clock.now()

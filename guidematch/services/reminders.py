@@ -20,7 +20,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from guidematch import programme
+from guidematch import programme, unit_of_work
 from guidematch.extensions import db
 from guidematch.links import external_url
 from guidematch.models import GroupMeeting, Pairing, Pause
@@ -46,7 +46,7 @@ class Summary:
 def _safely(step: Callable[[], int]) -> int:
     """Run one item in a savepoint; an item another run did at the same moment counts as 0."""
     try:
-        with db.session.begin_nested():
+        with unit_of_work.savepoint():
             return step()
     except (IntegrityError, DomainError) as error:
         log.info("reminders: item skipped (%s)", type(error).__name__)
