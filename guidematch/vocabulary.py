@@ -202,5 +202,5 @@ DEFAULT_WEIGHTS: dict[str, float] = {
     "availability": 2.0,
     "location": 1.0,
     "background": 1.0,
-    "waiting": 2.0,
+    "waiting": 10.0,
 }

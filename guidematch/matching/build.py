@@ -47,8 +47,8 @@ def score_matrix(guides: ProfileSet | Iterable[ProfileRecord],
     """Return every guide-refugee pair's score and Forbidden code (guides as rows)."""
     gs, rs = as_profile_set(guides, "guide"), as_profile_set(refugees, "refugee")
     min_score = check_min_score(min_score)
-    scorer = Scorer(gs, rs, weights, today)
-    rules = rule_table(gs, rs, scorer.today)
+    rules = rule_table(gs, rs, today)
+    scorer = Scorer(gs, rs, weights, today, rules)  # waiting is relative to this whole set
     ex_g, ex_r = resolve_pairs(gs, rs, excluded, "excluded")
     by_guide = rules.guide_columns()
     scores = np.empty((len(rs), len(gs)))

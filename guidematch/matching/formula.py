@@ -188,5 +188,17 @@ def weighted_sum(x: SimpleNamespace, c: Mapping[str, float], ws: Workspace) -> n
         P *= ws.flag
         T -= P
 
-        T += x.row_constant                                       # waiting; full age, location
+        T += x.row_constant                                       # full points: age, location
+
+        # Waiting (parts.py): months longer than the guide's shortest waiter, capped, times
+        # the gate, a ramp on the fit points summed so far. Written so that negated
+        # coefficients give exactly the negated gate input and waiting points.
+        np.add(T, c["gate_shift"], out=A)                         # fit less the floor
+        A *= c["gate_scale"]
+        np.clip(A, 0.0, 1.0, out=A)                               # the gate, 0-1
+        np.subtract(x.months_r, x.shortest_g, out=P)              # months longer, whole
+        np.clip(P, 0.0, x.span, out=P)
+        P *= c["waiting_per_month"]
+        P *= A
+        T += P
     return T

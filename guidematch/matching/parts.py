@@ -17,8 +17,17 @@ from guidematch.matching.profiles import EDUCATION_LEVELS, FAMILIES, MISSING, Pr
 from guidematch.vocabulary import DEFAULT_WEIGHTS
 
 PARTS: tuple[str, ...] = tuple(DEFAULT_WEIGHTS)
-WAITING_SPAN = 365.0    # days of waiting that count in full
 MAX_WEIGHT = 1000.0
+
+# Waiting priority (docs/matching.md "Who gets a scarce guide"). The waiting part of a pair
+# is the whole months the refugee has waited longer than the guide's shortest waiter (the
+# candidate the hard rules allow with this guide who has waited least), counted in full at
+# WAITING_SPAN_MONTHS, and only where the pair fits: it rises from nothing at a fit-only
+# score of FIT_FLOOR to its full value at FIT_FULL, so a long wait never buys a poor fit.
+# Whole months, so that people who came days apart tie and fit decides between them.
+WAITING_SPAN_MONTHS = 6.0
+FIT_FLOOR = 20.0
+FIT_FULL = 30.0
 
 
 def _family_fit(a: int, b: int) -> float:
@@ -77,6 +86,47 @@ def waiting_days(refugees: ProfileSet, today: date) -> np.ndarray:
     """Days each refugee has waited by `today` (never negative); nan where unknown."""
     days = np.maximum(today.toordinal() - refugees.waiting_since, 0).astype(float)
     return np.where(refugees.waiting_since < 0, np.nan, days)
+
+
+def months_of_days(days: np.ndarray) -> np.ndarray:
+    """Whole months in these waiting times (days * 12 // 365, as the reasons say them)."""
+    return np.floor_divide(days * 12, 365)
+
+
+def waiting_months(refugees: ProfileSet, today: date) -> np.ndarray:
+    """Whole months each refugee has waited by `today`; 0 where unknown (no priority)."""
+    return np.nan_to_num(months_of_days(waiting_days(refugees, today)), nan=0.0)
+
+
+def shortest_waits(months: np.ndarray, allowed: np.ndarray) -> np.ndarray:
+    """Each guide's shortest waiter: the least months among the refugees allowed with them.
+
+    `allowed` is (refugees, guides) by the hard rules, or (refugee types, guides)
+    with `months` the least of each type: the same minimum. A guide nobody may
+    take gets 0 (their pairs are forbidden anyway; the score stays defined).
+    """
+    if not allowed.size:
+        return np.zeros(allowed.shape[1])
+    found = np.where(allowed, months[:, None], np.inf).min(axis=0)
+    return np.where(np.isfinite(found), found, 0.0)
+
+
+def gate_bounds(c: Mapping[str, float]) -> tuple[float, float]:
+    """The fit floor and full fit of the waiting gate in score points (the fit parts' share)."""
+    share = sum(c[part] for part in PARTS if part != "waiting") / 100.0
+    return FIT_FLOOR * share, FIT_FULL * share
+
+
+def waiting_gate(fit_points: float | np.ndarray, c: Mapping[str, float]):
+    """How much of the waiting part counts, from 0 (fit under the floor) to 1: the ramp.
+
+    `fit_points` is the sum of the fit parts' points (the score less waiting).
+    With no fit part weighted, waiting always counts in full.
+    """
+    lo, hi = gate_bounds(c)
+    if hi <= lo:
+        return np.ones_like(np.asarray(fit_points, dtype=float))
+    return np.clip((np.asarray(fit_points, dtype=float) - lo) / (hi - lo), 0.0, 1.0)
 
 
 def fit_table(c: Mapping[str, float]) -> np.ndarray:

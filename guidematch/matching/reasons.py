@@ -16,7 +16,9 @@ import numpy as np
 
 from guidematch.matching.formula import AGE_SPAN, DISTANCE_SPAN, NEUTRAL, SLOTS_ENOUGH, distance_km
 from guidematch.matching.profiles import EDUCATION_LEVELS, FAMILIES, MISSING
-from guidematch.matching.parts import PARTS, education_closeness, family_fit, waiting_days
+from guidematch.matching.parts import (
+    PARTS, WAITING_SPAN_MONTHS, education_closeness, family_fit, waiting_days, waiting_gate,
+)
 from guidematch.matching.score import Scorer
 from guidematch.matching.wording import Gettext, phrase
 from guidematch.vocabulary import ACTIVITIES, INTERESTS, SLOTS
@@ -25,7 +27,6 @@ MAX_REASONS = 3
 MAX_ITEMS = 3               # at most this many interests, languages, slots... in one reason
 CLOSE_AGE_YEARS = 10
 CLOSE_KM = 10.0
-LONG_WAIT_DAYS = 90
 
 _FAMILY = np.array([[family_fit(a, b) for b in FAMILIES + (None,)] for a in FAMILIES + (None,)])
 _EDUCATION = np.array([[education_closeness(a, b) for b in EDUCATION_LEVELS + (None,)]
@@ -90,7 +91,8 @@ def pair_parts(scorer: Scorer, guide_pos: np.ndarray,
     occ_missing = r.occupation_missing[ri] | g.occupation_missing[gi]
     edu_missing = (refugees.education[ri] == MISSING) | (guides.education[gi] == MISSING)
     background = 0.5 * education + 0.5 * np.where(occ_missing, NEUTRAL, occupation)
-    return {
+    longer = r.months[ri].astype(float) - g.shortest[gi].astype(float)
+    found = {
         "interests": unjudged(interests, (r.n_interests[ri] == 0) | (g.n_interests[gi] == 0)),
         "activities": unjudged(activities, r.activities_missing[ri] | g.activities_missing[gi]),
         "language": unjudged(language, r.languages_missing[ri] | g.languages_missing[gi]),
@@ -100,15 +102,21 @@ def pair_parts(scorer: Scorer, guide_pos: np.ndarray,
         "availability": unjudged(availability, r.slots_missing[ri] | g.slots_missing[gi]),
         "location": location,  # nan already where nothing could be compared
         "background": unjudged(background, edu_missing & occ_missing),
-        "waiting": unjudged(r.wait[ri], refugees.waiting_since[ri] < 0),
         "km": km,
         "same_district": same_district,
         "education": unjudged(education, edu_missing),
         "occupation": unjudged(occupation, occ_missing),
+        "months_longer": longer,
+        "longest": (r.months[ri] >= scorer.longest[gi]) & (longer >= 1),
     }
+    # Waiting as the score counts it: months longer, capped, opened by the fit (parts.py).
+    fit = sum(np.nan_to_num(found[p], nan=NEUTRAL) * scorer.c[p] for p in PARTS if p != "waiting")
+    found["waiting"] = (waiting_gate(fit, scorer.c)
+                        * np.clip(longer, 0, WAITING_SPAN_MONTHS) / WAITING_SPAN_MONTHS)
+    return found
 
 
-def _holds(parts: dict[str, np.ndarray], days: np.ndarray) -> dict[str, np.ndarray]:
+def _holds(parts: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     """Which parts are a real point in the pair's favour (nan: not judged, never holds)."""
     with np.errstate(invalid="ignore"):
         return {
@@ -120,7 +128,7 @@ def _holds(parts: dict[str, np.ndarray], days: np.ndarray) -> dict[str, np.ndarr
             "availability": parts["availability"] > 0,
             "location": parts["location"] >= 1 - CLOSE_KM / DISTANCE_SPAN,
             "background": (parts["occupation"] == 1) | (parts["education"] == 1),
-            "waiting": days >= LONG_WAIT_DAYS,
+            "waiting": parts["months_longer"] >= 1,  # and the fit opened it (contribution)
         }
 
 
@@ -132,7 +140,7 @@ def explain(scorer: Scorer, guide_pos: np.ndarray,
     assert scorer.guides is not None and scorer.refugees is not None
     parts = pair_parts(scorer, guide_pos, refugee_pos)
     days = waiting_days(scorer.refugees, scorer.today)[refugee_pos]
-    holds = _holds(parts, days)
+    holds = _holds(parts)
     contribution = np.stack([np.nan_to_num(parts[p]) * scorer.c[p] for p in PARTS], axis=1)
     strong = np.stack([holds[p] for p in PARTS], axis=1) & (contribution > 0)
     # Strongest first; a stable sort keeps DESIGN.md's order among equals.
@@ -143,6 +151,7 @@ def explain(scorer: Scorer, guide_pos: np.ndarray,
     g_side, r_side = scorer.g, scorer.r
     facts = {"km": parts["km"].tolist(), "occupation": (parts["occupation"] == 1).tolist(),
              "district": parts["same_district"].tolist(), "days": days.tolist(),
+             "longest": parts["longest"].tolist(),
              "interests": (g_side.interests[guide_pos] & r_side.interests[refugee_pos]).tolist(),
              "activities": (g_side.activities[guide_pos] & r_side.activities[refugee_pos]).tolist(),
              "slots": (g_side.slots[guide_pos] & r_side.slots[refugee_pos]).tolist()}
@@ -184,4 +193,7 @@ def _reason(part: str, guide, refugee, facts: dict[str, list], k: int) -> Reason
         if facts["occupation"][k]:
             return Reason("occupation", {"occupation": refugee.occupation.strip()})
         return Reason("education", {"level": str(refugee.education_level)})
+    if facts["longest"][k]:  # the waiting priority decided: say whom they came before
+        return Reason("waiting_longest", {"days": int(facts["days"][k]),
+                                          "guide": guide.first_name.strip()})
     return Reason("waiting", {"days": int(facts["days"][k])})

@@ -18,6 +18,8 @@ from guidematch.profile import ProfileRecord
 from guidematch.vocabulary import DEFAULT_WEIGHTS
 
 NEUTRAL = 0.5
+SPAN_MONTHS = 6        # months longer than the guide's shortest waiter that count in full
+FIT_FLOOR, FIT_FULL = 20.0, 30.0   # the fit (0-100) where waiting starts and fully counts
 EARTH_RADIUS_KM = 6371.0088
 WITH_CHILDREN = {"single_parent", "family_with_children"}
 TWO_ADULTS = {"couple", "family_with_children"}
@@ -90,28 +92,51 @@ def _background(g: ProfileRecord, r: ProfileRecord) -> float:
     return 0.5 * education + 0.5 * occupation
 
 
-def _waiting(r: ProfileRecord, today: date) -> float:
+def months_waited(r: ProfileRecord, today: date) -> int:
+    """Whole months the refugee has waited (0 where not known: no priority)."""
     if r.waiting_since is None:
-        return NEUTRAL
-    return min(max((today - r.waiting_since).days, 0), 365) / 365
+        return 0
+    return max((today - r.waiting_since).days, 0) * 12 // 365
 
 
-def reference_parts(g: ProfileRecord, r: ProfileRecord, today: date) -> dict[str, float]:
-    """Return every part of one pair's score, each in [0, 1]."""
+def shortest_wait(g: ProfileRecord, refugees: Sequence[ProfileRecord], today: date) -> int:
+    """Months of the guide's shortest waiter: the least among refugees allowed with them."""
+    return min((months_waited(r, today) for r in refugees
+                if reference_forbidden(g, r, today) == Forbidden.ALLOWED), default=0)
+
+
+def _waiting(r: ProfileRecord, today: date, shortest: int) -> float:
+    return min(max(months_waited(r, today) - shortest, 0), SPAN_MONTHS) / SPAN_MONTHS
+
+
+def reference_parts(g: ProfileRecord, r: ProfileRecord, today: date,
+                    shortest: int = 0) -> dict[str, float]:
+    """Return every part of one pair's score, each in [0, 1] (waiting before the gate).
+
+    `shortest` is the months of the guide's shortest waiter (`shortest_wait`).
+    """
     return {
         "interests": _interests(g, r), "activities": _activities(g, r),
         "language": _language(g, r), "family": _family(g, r), "age": _age(g, r),
         "availability": _availability(g, r), "location": _location(g, r),
-        "background": _background(g, r), "waiting": _waiting(r, today),
+        "background": _background(g, r), "waiting": _waiting(r, today, shortest),
     }
 
 
 def reference_score(g: ProfileRecord, r: ProfileRecord, weights: Mapping[str, float] | None,
-                    today: date) -> float:
-    """Return one pair's score, 0-100: the weighted mean of its parts."""
+                    today: date, shortest: int = 0) -> float:
+    """Return one pair's score, 0-100: the weighted mean of its parts, waiting gated by fit.
+
+    The fit parts' mean, on its own 0-100 scale, opens the waiting part: not at
+    all up to FIT_FLOOR, fully from FIT_FULL, in a straight line between.
+    """
     w = {**DEFAULT_WEIGHTS, **(weights or {})}
-    parts = reference_parts(g, r, today)
-    return 100.0 * sum(w[k] * parts[k] for k in parts) / sum(w.values())
+    parts = reference_parts(g, r, today, shortest)
+    fit_weight = sum(w[k] for k in parts if k != "waiting")
+    fit = sum(w[k] * parts[k] for k in parts if k != "waiting")
+    gate = 1.0 if fit_weight == 0 else min(max(
+        (100.0 * fit / fit_weight - FIT_FLOOR) / (FIT_FULL - FIT_FLOOR), 0.0), 1.0)
+    return 100.0 * (fit + w["waiting"] * gate * parts["waiting"]) / sum(w.values())
 
 
 def reference_forbidden(g: ProfileRecord, r: ProfileRecord, today: date) -> Forbidden:
@@ -132,5 +157,7 @@ def reference_matrix(guides: Sequence[ProfileRecord], refugees: Sequence[Profile
                      weights: Mapping[str, float] | None, today: date
                      ) -> tuple[list[list[float]], list[list[Forbidden]]]:
     """Return scores and codes for every pair, guides as rows, in the order given."""
-    return ([[reference_score(g, r, weights, today) for r in refugees] for g in guides],
+    shortest = [shortest_wait(g, refugees, today) for g in guides]
+    return ([[reference_score(g, r, weights, today, s) for r in refugees]
+             for g, s in zip(guides, shortest)],
             [[reference_forbidden(g, r, today) for r in refugees] for g in guides])

@@ -5,22 +5,30 @@ one formula (`formula.weighted_sum`) in two shapes: a block of refugees against
 every guide (the score matrix, the solver's cost matrix) and a list of single
 pairs (the scores the solver reports). Inputs are exact (whole counts, table
 values, per-person numbers), so a pair's score is the same bit for bit either
-way and in whatever company it was computed. `reference.py` spells the same
+way and in whatever block it was computed. `reference.py` spells the same
 score out pair by pair in plain Python.
+
+One part depends on the company: waiting counts the months a refugee has
+waited longer than the guide's shortest waiter, the refugee the hard rules
+allow with that guide who has waited least *among the refugees given*
+(`Scorer.shortest`). So a pair's score is a function of the whole input set
+(never of its order): scored alone, a pair has no waiting priority at all.
 """
 from __future__ import annotations
 
 import threading
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from types import SimpleNamespace
 
 import numpy as np
 
-from guidematch.matching.formula import EARTH_RADIUS_KM, FLOAT, NEUTRAL, Workspace, weighted_sum
+from guidematch.matching.constraints import Forbidden, RuleTable, rule_table
+from guidematch.matching.formula import EARTH_RADIUS_KM, FLOAT, Workspace, weighted_sum
 from guidematch.matching.parts import (
-    PARTS, WAITING_SPAN, check_weights, coefficients, fit_table, waiting_days,
+    PARTS, WAITING_SPAN_MONTHS, check_weights, coefficients, fit_table, gate_bounds,
+    shortest_waits, waiting_months,
 )
 from guidematch.matching.profiles import EDUCATION_LEVELS, FAMILIES, MISSING, ProfileSet
 
@@ -78,8 +86,9 @@ class _Side:
     district: np.ndarray
     district_given: np.ndarray
     activity_scale: np.ndarray  # refugees: c_activities / activities wanted
-    wait: np.ndarray            # refugees: waiting part in [0, 1]
-    row_constant: np.ndarray    # refugees: waiting, plus the full points of age and location
+    months: np.ndarray          # refugees: whole months waited (0 where unknown)
+    shortest: np.ndarray        # guides: months of their shortest waiter (set by Scorer)
+    row_constant: np.ndarray    # refugees: the full points of age and location
 
     def take(self, positions: np.ndarray) -> _Side:
         """The same columns for the people at these positions."""
@@ -91,8 +100,7 @@ def _side(people: ProfileSet, languages: np.ndarray, occupation: np.ndarray, dis
     family = np.where(people.family == MISSING, len(FAMILIES), people.family)
     education = np.where(people.education == MISSING, len(EDUCATION_LEVELS), people.education)
     n_wanted = np.bitwise_count(people.activities)
-    wait = np.nan_to_num(np.minimum(waiting_days(people, today), WAITING_SPAN) / WAITING_SPAN,
-                         nan=NEUTRAL)
+
     def single(values: np.ndarray) -> np.ndarray:
         return np.asarray(values, dtype=FLOAT)
 
@@ -114,9 +122,11 @@ def _side(people: ProfileSet, languages: np.ndarray, occupation: np.ndarray, dis
         district=district, district_given=district >= 0,
         activity_scale=single(np.divide(c["activities"], n_wanted, out=np.zeros(len(people)),
                                         where=n_wanted > 0)),
-        wait=wait,
+        months=single(waiting_months(people, today) if people.kind == "refugee"
+                      else np.zeros(len(people))),
+        shortest=single(np.zeros(len(people))),
         # Parts written as "full points minus a penalty" put their full points here.
-        row_constant=single(c["waiting"] * wait + c["age"] + c["location"]),
+        row_constant=single(np.full(len(people), c["age"] + c["location"])),
     )
 
 
@@ -127,7 +137,8 @@ class Scorer:
     refugees: ProfileSet | None
 
     def __init__(self, guides: ProfileSet, refugees: ProfileSet,
-                 weights: Mapping[str, float] | None, today: date):
+                 weights: Mapping[str, float] | None, today: date,
+                 rules: RuleTable | None = None):
         # `today` is required: the core never reads the clock (the caller's time zone decides)
         self.guides, self.refugees = guides, refugees
         self.weights = check_weights(weights)
@@ -138,8 +149,22 @@ class Scorer:
         r_dist, g_dist = _codes(refugees.district, guides.district)
         self.g = _side(guides, g_lang, g_occ, g_dist, self.c, self.today)
         self.r = _side(refugees, r_lang, r_occ, r_dist, self.c, self.today)
+        rules = rules if rules is not None else rule_table(guides, refugees, today)
+        shortest, self.longest = self._waits(rules)
+        self.g = replace(self.g, shortest=shortest.astype(FLOAT))
         self.table = fit_table(self.c)
         self._prepare()
+
+    def _waits(self, rules: RuleTable) -> tuple[np.ndarray, np.ndarray]:
+        """Months of each guide's shortest and longest waiter, among all refugees given."""
+        months = self.r.months.astype(float)
+        n_types = rules.codes.shape[0]
+        least, most = np.full(n_types, np.inf), np.full(n_types, -np.inf)
+        np.minimum.at(least, rules.refugee_type, months)
+        np.maximum.at(most, rules.refugee_type, months)
+        allowed = rules.guide_columns() == Forbidden.ALLOWED   # (refugee types, guides)
+        allowed &= np.isfinite(least)[:, None]
+        return shortest_waits(least, allowed), -shortest_waits(-most, allowed)
 
     def _prepare(self) -> None:
         self.n_guides, self.n_refugees = len(self.g.x), len(self.r.x)
@@ -154,7 +179,12 @@ class Scorer:
             ("occ", g.occupation_missing), ("year", g.year_missing), ("slot", g.slots_missing),
             ("coords", g.coords_missing))}
         self._range_cache: dict[tuple[int, int], dict[str, np.ndarray]] = {}
-        self._c = {part: FLOAT(value) for part, value in self.c.items()}
+        lo, hi = gate_bounds(self.c)
+        wide = hi > lo  # else no fit part is weighted: the gate is always open
+        formula_c = {**self.c, "gate_shift": -lo if wide else 1.0,
+                     "gate_scale": 1.0 / (hi - lo) if wide else 1e30,
+                     "waiting_per_month": self.c["waiting"] / WAITING_SPAN_MONTHS}
+        self._c = {part: FLOAT(value) for part, value in formula_c.items()}
         self._negated_c = {part: -value for part, value in self._c.items()}
         self._negated: np.ndarray | None = None
 
@@ -168,6 +198,7 @@ class Scorer:
         part = object.__new__(Scorer)
         part.guides = part.refugees = None  # positions are the subset's own
         part.weights, part.c, part.today, part.table = self.weights, self.c, self.today, self.table
+        part.longest = self.longest[guide_pos]
         part.g, part.r = self.g.take(guide_pos), self.r.take(refugee_pos)
         part._prepare()
         return part
@@ -238,6 +269,7 @@ class Scorer:
             coords_miss_r=row(r.coords_missing), coords_miss_g=empty["coords"],
             dist_r=row(r.district), dist_g=col(g.district),
             dgiven_r=row(r.district_given), dgiven_g=col(g.district_given),
+            months_r=row(r.months), shortest_g=col(g.shortest), span=FLOAT(WAITING_SPAN_MONTHS),
             row_constant=constant,
         )
         return weighted_sum(x, c, ws)
@@ -266,6 +298,7 @@ class Scorer:
             coords_miss_r=r.coords_missing[ri], coords_miss_g=g.coords_missing[gi],
             dist_r=r.district[ri], dist_g=g.district[gi],
             dgiven_r=r.district_given[ri], dgiven_g=g.district_given[gi],
+            months_r=r.months[ri], shortest_g=g.shortest[gi], span=FLOAT(WAITING_SPAN_MONTHS),
             row_constant=r.row_constant[ri],
         )
         return weighted_sum(x, self._c, Workspace.of_shape(gi.shape)).astype(float)

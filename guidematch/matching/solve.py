@@ -92,9 +92,8 @@ def solve(guides: ProfileSet | Iterable[ProfileRecord],
     """
     gs, rs = as_profile_set(guides, "guide"), as_profile_set(refugees, "refugee")
     min_score = check_min_score(min_score)
-    scorer = Scorer(gs, rs, weights, today)
-    today = scorer.today
     rules = rule_table(gs, rs, today)
+    scorer = Scorer(gs, rs, weights, today, rules)  # waiting is relative to this whole set
     ex_g, ex_r = resolve_pairs(gs, rs, excluded, "excluded")
     lk_g, lk_r = _check_locks(gs, rs, rules, list(locked), set(zip(ex_g.tolist(), ex_r.tolist())))
 

@@ -118,6 +118,13 @@ PHRASES: dict[str, str | tuple[str, str]] = {
     "education": N_("same level of education (%(level)s)"),
     "waiting": NN_("has waited %(days)s day", "has waited %(days)s days"),
     "waiting/months": NN_("has waited %(months)s month", "has waited %(months)s months"),
+    # The waiting priority decided the proposal: the longest waiter among those the hard
+    # rules allow with this guide (named by first name).
+    "waiting_longest": NN_("has waited %(days)s day, the longest of those who fit %(guide)s",
+                           "has waited %(days)s days, the longest of those who fit %(guide)s"),
+    "waiting_longest/months": NN_(
+        "has waited %(months)s month, the longest of those who fit %(guide)s",
+        "has waited %(months)s months, the longest of those who fit %(guide)s"),
     "locked": N_("locked by the coordinator"),
     "no_allowed_guide": N_(
         "no guide meets the hard rules (or the minimum score) for this person"),
@@ -190,10 +197,10 @@ def _variant(key: str, params: Mapping[str, object]) -> tuple[str, int]:
     if key == "age":
         years = int(params["years"])  # type: ignore[call-overload]
         return ("age/none", 0) if years == 0 else (key, years)
-    if key == "waiting":
+    if key in ("waiting", "waiting_longest"):
         days = int(params["days"])  # type: ignore[call-overload]
         if days >= MONTHS_FROM_DAYS:
-            return "waiting/months", months_of(days)
+            return key + "/months", months_of(days)
         return key, days
     return key, 1
 
@@ -224,7 +231,7 @@ def phrase(key: str, params: Mapping[str, object], locale: str,
         return label("family_both", str(params["situation"]), translations)
     variant, count = _variant(key, params)
     shown = {name: _shown(name, value, locale, translations) for name, value in params.items()}
-    if variant == "waiting/months":
+    if variant.endswith("/months"):
         shown["months"] = str(count)
     words = PHRASES[variant]
     if isinstance(words, tuple):
