@@ -208,8 +208,13 @@ PARSERS = {
 }
 
 
-def read_profiles(stream: IO[str], kind: Kind, filename: str = "<upload>") -> list[ProfileRecord]:
-    """Parse a whole file into records, or raise CsvError at the first bad cell."""
+def read_profiles(stream: IO[str], kind: Kind, filename: str = "<upload>", *,
+                  allow_no_rows: bool = False) -> list[ProfileRecord]:
+    """Parse a whole file into records, or raise CsvError at the first bad cell.
+
+    A header without rows is an error (an import of nothing is a mistake) unless
+    `allow_no_rows`: for the matching, "no guides" is a real situation.
+    """
     reader = csv.reader(stream)
     try:
         header = [name.strip().lstrip("\ufeff") for name in next(reader)]
@@ -249,7 +254,7 @@ def read_profiles(stream: IO[str], kind: Kind, filename: str = "<upload>") -> li
     except csv.Error as exc:
         raise CsvError(filename, reader.line_num, "", "",
                        N_("is not readable as CSV (%(problem)s)"), problem=str(exc)) from None
-    if not records:
+    if not records and not allow_no_rows:
         raise CsvError(filename, 2, "", "", N_("the file has a header but no rows"))
     return records
 
@@ -275,11 +280,12 @@ def _record(cells: dict[str, str], header: list[str], kind: Kind, filename: str,
     return ProfileRecord(kind=kind, line=line, **values)  # type: ignore[arg-type]
 
 
-def read_profiles_file(path: str, kind: Kind) -> list[ProfileRecord]:
+def read_profiles_file(path: str, kind: Kind, *,
+                       allow_no_rows: bool = False) -> list[ProfileRecord]:
     """Read a CSV file from disk (UTF-8, with or without a byte-order mark)."""
     try:
         with open(path, newline="", encoding="utf-8-sig") as stream:
-            return read_profiles(stream, kind, filename=path)
+            return read_profiles(stream, kind, filename=path, allow_no_rows=allow_no_rows)
     except UnicodeDecodeError as exc:
         raise CsvError(path, 0, "", "", N_("is not UTF-8 text (%(problem)s)"),
                        problem=exc.reason) from None

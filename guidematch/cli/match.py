@@ -52,8 +52,9 @@ def _fail(error: CsvError | str) -> InputError:
 
 def _read_profiles(guides_path: str, refugees_path: str,
                    today: date) -> tuple[list[ProfileRecord], list[ProfileRecord]]:
-    guides = read_profiles_file(guides_path, "guide")
-    refugees = read_profiles_file(refugees_path, "refugee")
+    # A header with no rows is valid here: no guide (or nobody waiting) is a real week.
+    guides = read_profiles_file(guides_path, "guide", allow_no_rows=True)
+    refugees = read_profiles_file(refugees_path, "refugee", allow_no_rows=True)
     # The same age rule as the people service's (a file may leave a guide's year out).
     for r in guides:
         if r.birth_year is not None and not certainly_adult(r.birth_year, today):

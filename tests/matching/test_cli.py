@@ -128,8 +128,9 @@ BAD_INPUTS = {
                                       ["excluded.csv, line 2, column 1 (guide_id)", "'g9'"]),
     "empty guides file": (lambda f, t: (write(f["guides"], ""), [])[1],
                           ["guides.csv, line 1", "empty"]),
-    "header only": (lambda f, t: (write(f["refugees"], "id,first_name,gender\n"), [])[1],
-                    ["refugees.csv, line 2", "no rows"]),
+    "header only, with an unknown column": (
+        lambda f, t: (write(f["refugees"], "id,first_name,gender,colour\n"), [])[1],
+        ["refugees.csv, line 1, column 4", "'colour'"]),
     "empty lock file": (lambda f, t: ["--locked", str(write(t / "locked.csv", ""))],
                         ["locked.csv, line 1", "guide_id,refugee_id"]),
     "weights not JSON": (lambda f, t: ["--weights", str(write(t / "w.json", '{\n  "age": 2,,\n}'))],
@@ -212,3 +213,61 @@ def test_solve_writes_the_reasons_in_arabic_or_ukrainian_too(runner, files, tmp_
         result = run(runner, "solve", files, out, "--lang", lang)
         assert result.exit_code == 0, result.output
         assert any(words in p["reasons"] for p in rows(out))
+
+
+@pytest.mark.parametrize("empty", [("guides",), ("refugees",), ("guides", "refugees")])
+def test_a_file_with_a_header_and_no_rows_is_valid_and_everyone_waits(runner, files, tmp_path,
+                                                                     empty):
+    for kind in empty:
+        header = files[kind].read_text(encoding="utf-8").splitlines()[0]
+        write(files[kind], header + "\n")
+    waiting = 0 if "refugees" in empty else 3
+    result = run(runner, "solve", files, tmp_path / "pairs.csv")
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "pairs.csv").read_text(encoding="utf-8") == \
+        "guide_id,refugee_id,score,reasons\n"
+    assert f"0 pairs (0 locked) written to {tmp_path / 'pairs.csv'}; {waiting} of {waiting} " \
+           "refugees still wait." in result.stdout
+    if waiting:
+        assert "no guide fits the rules: r1, r2, r3" in result.stdout
+
+    result = run(runner, "scores", files, tmp_path / "scores.csv")
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "scores.csv").read_text(encoding="utf-8") == \
+        "guide_id,refugee_id,score,forbidden_reason\n"
+    assert "0 pair scores (0 allowed)" in result.stdout
+
+
+def test_a_header_only_file_keeps_the_other_file_checked(runner, files, tmp_path):
+    header = files["guides"].read_text(encoding="utf-8").splitlines()[0]
+    write(files["guides"], header + "\n")
+    _bad_cell(files, "refugees", 2, "pets_ok", "maybe")
+    result = run(runner, "solve", files, tmp_path / "pairs.csv")
+    assert result.exit_code != 0
+    assert "refugees.csv, line 2, column 23 (pets_ok)" in result.stderr
+    assert not (tmp_path / "pairs.csv").exists()
+
+
+def test_no_waiting_priority_with_waiting_weight_0(runner, tmp_path):
+    """One male guide, a man who has waited a year and one who came today and fits better."""
+    paths = {"guides": tmp_path / "guides.csv", "refugees": tmp_path / "refugees.csv"}
+    ole = guide(id="ole", first_name="Ole", gender="male", interests=("football", "fishing"),
+                languages=("nb",))
+    people = [refugee(id="ahmad", gender="male", gender_preference="same",
+                      waiting_since=TODAY.replace(year=TODAY.year - 1)),
+              refugee(id="karim", gender="male", gender_preference="same", waiting_since=TODAY,
+                      interests=("football", "fishing"), languages=("nb",))]
+    for kind, records in (("guide", [ole]), ("refugee", people)):
+        with open(paths[kind + "s"], "w", newline="", encoding="utf-8") as stream:
+            write_profiles(stream, records, kind)  # type: ignore[arg-type]
+    assert run(runner, "solve", paths, tmp_path / "pairs.csv").exit_code == 0
+    [pair] = rows(tmp_path / "pairs.csv")
+    assert pair["refugee_id"] == "ahmad"
+    assert "has waited 12 months, the longest of those who fit Ole" in pair["reasons"]
+
+    fit_only = write(tmp_path / "w.json", '{"waiting": 0}')
+    assert run(runner, "solve", paths, tmp_path / "pairs.csv", "--weights",
+               str(fit_only)).exit_code == 0
+    [pair] = rows(tmp_path / "pairs.csv")
+    assert pair["refugee_id"] == "karim"
+    assert "waited" not in pair["reasons"]

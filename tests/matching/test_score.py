@@ -1,12 +1,13 @@
 """Each part of the score, what an empty field gives, and the weights (DESIGN.md "Matching")."""
 from __future__ import annotations
 
+import dataclasses
 from datetime import date, timedelta
 
 import pytest
 
 from guidematch.matching import MatchInputError, check_weights, score_matrix
-from guidematch.matching.reference import haversine_km, reference_score
+from guidematch.matching.reference import haversine_km, reference_score, shortest_wait
 from tests.matching.factories import TODAY, guide, only, refugee
 
 
@@ -110,14 +111,53 @@ def test_background_is_education_closeness_and_occupation():
                 refugee(education_level="vocational", occupation="nurse")) == pytest.approx(65)
 
 
-@pytest.mark.parametrize(("days", "expected"), [(0, 0), (73, 20), (365, 100), (900, 100), (-10, 0)])
-def test_waiting_time(days, expected):
-    r = refugee(waiting_since=TODAY - timedelta(days=days))
-    assert part("waiting", guide(), r) == pytest.approx(expected)
+def waiting_part(days: int, fit_weights: dict[str, float] | None = None, g=None, r=None) -> float:
+    """The waiting part (x 100) of a refugee who waited `days`, beside one who came today."""
+    long, new = (r or refugee()), refugee(waiting_since=TODAY)
+    long = dataclasses.replace(long, waiting_since=TODAY - timedelta(days=days))
+    weights = {**only("waiting"), **(fit_weights or {})}
+    table = score_matrix([g or guide()], [long, new], weights, TODAY)
+    column = table.refugee_ids.index(long.id)
+    return float(table.scores[0, column])
 
 
-def test_waiting_since_not_given_is_neutral():
-    assert part("waiting", guide(), refugee(waiting_since=None)) == pytest.approx(50)
+@pytest.mark.parametrize(("days", "expected"), [
+    (0, 0), (30, 0), (31, 100 / 6), (73, 200 / 6), (182, 500 / 6), (183, 100), (900, 100),
+    (-10, 0)])
+def test_waiting_is_whole_months_longer_than_the_guides_shortest_waiter(days, expected):
+    # 31 days is one whole month (days * 12 // 365); six months longer count in full.
+    assert waiting_part(days) == pytest.approx(expected)
+
+
+def test_scored_alone_a_long_wait_gives_no_priority():
+    r = refugee(waiting_since=TODAY - timedelta(days=400))
+    assert part("waiting", guide(), r) == 0
+
+
+def test_the_shortest_waiter_is_among_those_the_hard_rules_allow_with_the_guide():
+    # The newcomer wants a male guide: the female guide's shortest waiter is the long one.
+    long = refugee(waiting_since=TODAY - timedelta(days=400))
+    new_man = refugee(gender="male", gender_preference="same", waiting_since=TODAY)
+    table = score_matrix([guide()], [long, new_man], only("waiting"), TODAY)
+    assert float(table.scores[0, table.refugee_ids.index(long.id)]) == 0
+
+
+def test_an_unknown_waiting_start_counts_as_no_wait():
+    unknown = refugee(waiting_since=None)
+    table = score_matrix([guide()], [unknown, refugee(waiting_since=TODAY - timedelta(days=400))],
+                         only("waiting"), TODAY)
+    assert float(table.scores[0, table.refugee_ids.index(unknown.id)]) == 0
+
+
+@pytest.mark.parametrize(("shared", "gate"), [(0, 0.0), (1, 0.5), (2, 1.0), (4, 1.0)])
+def test_waiting_counts_only_where_the_fit_is_not_poor(shared, gate):
+    # The gate opens from a fit of 20 to 30 (0-100, the fit parts alone), in a straight line.
+    # Interests and waiting weigh the same; the fit is the Jaccard overlap, shared / 4.
+    mine = ("fishing", "hiking", "cooking", "music")
+    r = refugee(interests=mine[:shared] or ("art",))
+    fit = 100 * shared / 4 if shared else 0.0
+    score = waiting_part(365, {"interests": 1.0}, g=guide(interests=mine), r=r)
+    assert score == pytest.approx(fit / 2 + gate * 100 / 2)
 
 
 def test_the_score_is_the_weighted_mean_of_the_parts():
@@ -128,10 +168,12 @@ def test_the_score_is_the_weighted_mean_of_the_parts():
                 family_situation="single", birth_year=1990, availability=("mon_evening",),
                 district="Kroken", education_level="bachelor", occupation="nurse",
                 waiting_since=TODAY - timedelta(days=400))
-    # Everything fits except availability (1 shared slot of 3): weight 2 of 17 at 1/3.
-    expected = 100 * (17 - 2 * (2 / 3)) / 17
+    # Everything fits except availability (1 shared slot of 3): weight 2 of 25 at 1/3;
+    # waiting (weight 10) gives nothing, as nobody else could take the guide.
+    expected = 100 * (25 - 10 - 2 * (2 / 3)) / 25
     assert float(score_matrix([g], [r], None, TODAY).scores[0, 0]) == pytest.approx(expected)
-    assert reference_score(g, r, None, TODAY) == pytest.approx(expected)
+    assert reference_score(g, r, None, TODAY, shortest_wait(g, [r], TODAY)) == \
+        pytest.approx(expected)
 
 
 def test_changed_weights_change_the_score():

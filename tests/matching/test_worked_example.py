@@ -55,10 +55,10 @@ def test_the_scores_table():
     table = score_matrix([kari(), OLE], REFUGEES, None, DAY)
     cells = {(g, r): (round(float(table.scores[i, j]), 1), Forbidden(int(table.forbidden[i, j])))
              for i, g in enumerate(table.guide_ids) for j, r in enumerate(table.refugee_ids)}
-    assert cells[("kari", "amal")] == (68.0, Forbidden.ALLOWED)
-    assert cells[("kari", "yonas")] == (29.6, Forbidden.ALLOWED)
-    assert cells[("ole", "amal")] == (29.8, Forbidden.ALLOWED)
-    assert cells[("ole", "ahmad")] == (64.7, Forbidden.ALLOWED)
+    assert cells[("kari", "amal")] == (44.2, Forbidden.ALLOWED)
+    assert cells[("kari", "yonas")] == (29.8, Forbidden.ALLOWED)
+    assert cells[("ole", "amal")] == (18.2, Forbidden.ALLOWED)
+    assert cells[("ole", "ahmad")] == (76.0, Forbidden.ALLOWED)
     assert cells[("kari", "ahmad")][1] is Forbidden.GENDER_PREFERENCE
     assert cells[("ole", "yonas")][1] is Forbidden.PETS
 
@@ -67,13 +67,37 @@ def test_the_proposal_and_its_reasons():
     result = solve([kari(), OLE], REFUGEES, today=DAY)
     assert [(p.guide_id, p.refugee_id, round(p.score, 1), render_reasons(p.reasons, "en"))
             for p in result.pairs] == [
-        ("kari", "amal", 68.0, "both enjoy hiking and cooking; common languages: Arabic and "
+        ("kari", "amal", 44.2, "both enjoy hiking and cooking; common languages: Arabic and "
                                "English; the guide offers language practice"),
-        ("ole", "ahmad", 64.7, "both single; has waited 12 months; both enjoy football"),
+        ("ole", "ahmad", 76.0, "has waited 12 months, the longest of those who fit Ole; "
+                               "both single; both enjoy football"),
     ]
     waiting = [(u.refugee_id, u.reason.key) for u in result.unmatched_refugees]
     assert waiting == [("yonas", "guides_taken")]
-    assert result.total_score == pytest.approx(132.7, abs=0.05)
+    assert result.total_score == pytest.approx(120.2, abs=0.05)
+
+
+def test_the_fit_only_scores():
+    table = score_matrix([kari(), OLE], REFUGEES, {"waiting": 0}, DAY)
+    assert table.scores.round(1).tolist() == [[38.3, 73.7, 26.9], [60.0, 30.4, 76.2]]
+
+
+KARIM = person("refugee", "karim", "male", 1991, "Tromsøya", 69.655, 18.955,
+               gender_preference="same", languages=("nb", "en"), interests=("football", "fishing"),
+               activities=("driving_practice", "social_network"), family_situation="single",
+               availability=("mon_evening", "thu_evening", "sat_day"),
+               education_level="vocational", occupation="electrician", waiting_since=DAY)
+
+
+def test_a_newcomer_who_fits_better_does_not_take_the_long_waiters_guide():
+    default = solve([kari(), OLE], REFUGEES + [KARIM], today=DAY)
+    assert {(p.guide_id, p.refugee_id, round(p.score, 1)) for p in default.pairs} == {
+        ("kari", "amal", 44.2), ("ole", "ahmad", 76.0)}
+    table = score_matrix([kari(), OLE], REFUGEES + [KARIM], None, DAY)
+    assert round(float(table.scores[1, table.refugee_ids.index("karim")]), 1) == 59.9
+    fit_only = solve([kari(), OLE], REFUGEES + [KARIM], weights={"waiting": 0}, today=DAY)
+    assert {(p.guide_id, p.refugee_id, round(p.score, 1)) for p in fit_only.pairs} == {
+        ("kari", "amal", 73.7), ("ole", "karim", 99.8)}
 
 
 def test_what_if():
