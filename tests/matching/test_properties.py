@@ -6,7 +6,9 @@ reference, not against the code under test.
 """
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
+from datetime import timedelta
 from functools import lru_cache
 
 import numpy as np
@@ -16,6 +18,7 @@ from hypothesis import strategies as st
 from guidematch.matching import Forbidden, ProfileSet, score_matrix, solve
 from guidematch.matching.reference import reference_matrix
 from guidematch.matching.constraints import rule_table
+from guidematch.matching.parts import FIT_FLOOR
 from guidematch.matching.score import Scorer
 from guidematch.matching.solve import part_matrix
 from tests.matching.factories import TODAY, only
@@ -178,3 +181,36 @@ def test_the_cost_matrix_holds_big_plus_score_where_allowed_and_zero_elsewhere(g
     assert np.array_equal(cost < 0, allowed) and (cost[~allowed] == 0).all()
     # big is added in one step with the per-refugee constant: equal up to rounding
     assert np.allclose(cost, np.where(allowed, -(big + scores), 0.0), rtol=0, atol=1e-9)
+
+
+@SETTINGS
+@given(instances(), st.lists(st.integers(0, 800), min_size=7, max_size=7))
+def test_with_waiting_weight_0_how_long_anyone_waited_changes_nothing(instance, days):
+    guides, refugees, locked, excluded, min_score, weights = instance
+    fit_only = {**(weights or {}), "waiting": 0.0}
+    if not sum(fit_only.values()):  # the weights were waiting only: the default fit parts
+        fit_only = {"waiting": 0.0}
+    first = solve(guides, refugees, weights=fit_only, locked=locked, excluded=excluded,
+                  min_score=min_score, today=TODAY)
+    moved = [dataclasses.replace(r, waiting_since=TODAY - timedelta(days=d))
+             for r, d in zip(refugees, days)]
+    again = solve(guides, moved, weights=fit_only, locked=locked, excluded=excluded,
+                  min_score=min_score, today=TODAY)
+    assert [(p.guide_id, p.refugee_id, p.score) for p in again.pairs] == \
+        [(p.guide_id, p.refugee_id, p.score) for p in first.pairs]
+    assert np.array_equal(score_matrix(guides, moved, fit_only, TODAY).scores,
+                          score_matrix(guides, refugees, fit_only, TODAY).scores)
+
+
+@settings(max_examples=60, deadline=None)
+@given(people(max_guides=9, max_refugees=9))
+def test_waiting_buys_nothing_for_a_poor_fit_and_never_lowers_a_score(group):
+    guides, refugees = group
+    default = score_matrix(guides, refugees, None, TODAY).scores
+    fit = score_matrix(guides, refugees, {"waiting": 0.0}, TODAY).scores
+    share = 15 / 25   # the fit parts' weights of all default weights
+    assert (default >= fit * share - 1e-3).all()
+    poor = fit < FIT_FLOOR - 1e-3
+    assert np.allclose(default[poor], fit[poor] * share, rtol=0, atol=1e-3)
+    # At most the waiting weight's share (10 of 25) on top of the fit.
+    assert (default <= fit * share + 40 + 1e-3).all()

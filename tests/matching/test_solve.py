@@ -202,6 +202,12 @@ def test_reasons_never_praise_what_does_not_hold():
      "begge ledige mandag kveld og lørdag dagtid"),
     ("distance", {"km": 3.25}, "live 3.2 km apart", "bor 3,2 km fra hverandre"),
     ("waiting", {"days": 200}, "has waited 6 months", "har ventet i 6 måneder"),
+    ("waiting_longest", {"days": 335, "guide": "Erik"},
+     "has waited 11 months, the longest of those who fit Erik",
+     "har ventet i 11 måneder, lengst av dem som passer for Erik"),
+    ("waiting_longest", {"days": 45, "guide": "Erik"},
+     "has waited 45 days, the longest of those who fit Erik",
+     "har ventet i 45 dager, lengst av dem som passer for Erik"),
     ("activities", {"activities": ("driving_practice",)}, "the guide offers driving practice",
      "guiden tilbyr kjøretrening"),
 ])
@@ -209,3 +215,53 @@ def test_reasons_read_well(reason_key, params, en, nb):
     from guidematch.matching import Reason
     assert render_reason(Reason(reason_key, params), "en") == en
     assert render_reason(Reason(reason_key, params), "nb") == nb
+
+
+def _men(waited_days: list[int], **fields) -> list:
+    return [refugee(id=f"m{d}", gender="male", gender_preference="same", first_name=f"M{d}",
+                    waiting_since=TODAY - timedelta(days=d), **fields) for d in waited_days]
+
+
+def test_scarce_male_guides_go_to_the_men_who_waited_longest():
+    """The issue's run: six free male guides, nine men who want one; the newest fit best."""
+    hobbies = ("football", "fishing", "hiking")
+    guides = [guide(id=f"g{k}", first_name=f"Erik{k}", gender="male", interests=hobbies,
+                    languages=("nb", "ar")) for k in range(6)]
+    newer = _men([0, 25, 83, 187, 266, 284], interests=hobbies, languages=("ar",))
+    older = _men([343, 269, 254], interests=("fishing", "music"), languages=("ar",))
+    default = solve(guides, newer + older, today=TODAY)
+    matched = {p.refugee_id for p in default.pairs}
+    assert {"m343", "m269", "m254"} <= matched
+    assert len(matched) == 6
+    assert {u.refugee_id for u in default.unmatched_refugees} == {"m0", "m25", "m83"}
+    fit_only = solve(guides, newer + older, weights={"waiting": 0}, today=TODAY)
+    assert {u.refugee_id for u in fit_only.unmatched_refugees} == {"m343", "m269", "m254"}
+
+
+def test_the_longest_waiter_is_told_why_he_got_the_guide():
+    erik = guide(id="erik", first_name="Erik ", gender="male", interests=("football",))
+    men = _men([0, 335], interests=("football",))
+    [pair] = solve([erik], men, today=TODAY).pairs
+    assert pair.refugee_id == "m335"
+    assert pair.reasons[0].key == "waiting_longest"
+    assert pair.reasons[0].params == {"days": 335, "guide": "Erik"}
+    assert render_reason(pair.reasons[0], "en") == \
+        "has waited 11 months, the longest of those who fit Erik"
+
+
+def test_waiting_does_not_buy_a_clearly_poor_fit():
+    # The long waiter shares nothing with the guide (fit under 20): the newcomer gets him.
+    erik = guide(id="erik", gender="male", interests=("football",), languages=("nb",),
+                 availability=("mon_evening",), family_situation="single", birth_year=1960,
+                 district="Kroken", education_level="master_or_higher", occupation="doctor",
+                 activities=("homework_help",))
+    poor = _men([500], interests=("music",), languages=("ti",), availability=("sat_day",),
+                family_situation="family_with_children", birth_year=2004, district="Hamna",
+                education_level="none", occupation="cook", activities=("driving_practice",))
+    good = _men([0], interests=("football",), languages=("nb",), availability=("mon_evening",),
+                family_situation="single", birth_year=1962, district="Kroken",
+                education_level="master_or_higher", occupation="doctor",
+                activities=("homework_help",))
+    result = solve([erik], poor + good, today=TODAY)
+    assert pairs_of(result) == {("erik", "m0")}
+    assert not any(r.key.startswith("waiting") for r in result.pairs[0].reasons)
