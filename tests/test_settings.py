@@ -115,3 +115,36 @@ def test_settings_are_refused_with_a_message_in_the_coordinators_language(
     assert response.status_code == 200
     assert message in response.get_data(as_text=True)
     assert db.session.get(Branch, own_rules.id).agreement_version == 1
+
+
+def test_the_page_says_what_the_waiting_weight_does(client, logged_in, own_rules):
+    page = client.get("/settings").get_data(as_text=True)
+    assert "Hver hele måned noen har ventet lenger enn de andre en guide kan få" in page
+    assert 'id="weight_waiting-help"' in page  # next to its field, tied by aria-describedby
+
+
+def test_waiting_weight_0_on_the_settings_page_gives_fit_only(client, logged_in, db, own_rules):
+    """A man who has waited a year, and one who came today and fits the only male guide better."""
+    from datetime import date
+
+    from guidematch.services import matching, proposal_store
+
+    today = date(2026, 11, 2)
+    factories.make_guide(own_rules, first_name="Ole", gender="male",
+                         interests=("football", "fishing"), languages=("nb", "ar"))
+    factories.make_refugee(own_rules, first_name="Ahmad", gender="male",
+                           gender_preference="same", waiting_since=date(2025, 11, 1))
+    factories.make_refugee(own_rules, first_name="Karim", gender="male",
+                           gender_preference="same", waiting_since=today,
+                           interests=("football", "fishing"))
+
+    def proposed_to() -> str:
+        matching.run_matching(db.session.get(Branch, own_rules.id), today=today)
+        db.session.commit()
+        [pairing] = proposal_store.proposals(db.session.get(Branch, own_rules.id))
+        return pairing.refugee.first_name
+
+    assert proposed_to() == "Ahmad"  # the default: the longest waiter
+    assert save(client, db, own_rules, weight_waiting=0).status_code == 302
+    assert db.session.get(Branch, own_rules.id).weights()["waiting"] == 0
+    assert proposed_to() == "Karim"  # fit only

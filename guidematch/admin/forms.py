@@ -23,6 +23,12 @@ WEIGHT_LABELS = {
     "background": _l("Education and occupation"),
     "waiting": _l("Time on the waiting list"),
 }
+# What a weight does where that is not plain from its name (docs/matching.md, the policy).
+WEIGHT_HELP = {
+    "waiting": _l("Each whole month someone has waited longer than the others a guide could "
+                  "take counts, up to six months, unless the two fit poorly; 0 turns waiting "
+                  "priority off, so that only the fit counts."),
+}
 
 
 class BranchForm(FlaskForm):
@@ -85,7 +91,7 @@ class SettingsForm(FlaskForm):
 # One weight field per score part, added to the class so the names stay in one list.
 for _key in DEFAULT_WEIGHTS:
     setattr(SettingsForm, f"weight_{_key}", DecimalField(
-        WEIGHT_LABELS[_key], places=1,
+        WEIGHT_LABELS[_key], places=1, description=WEIGHT_HELP.get(_key, ""),
         validators=[InputRequired(ENTER_NUMBER), NumberRange(0, 10, NUMBER_RANGE)]))
 
 # The agreement in each person's language, and a way back to the default for a text of one's own.
