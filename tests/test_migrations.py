@@ -104,3 +104,32 @@ def test_an_own_agreement_text_becomes_the_norwegian_one_and_comes_back(empty_da
             back = dict(conn.execute(text("SELECT slug, agreement_text FROM branches")).all())
         assert back == {"own": "Vi møtes hver uke.\n", "default": OLD_DEFAULT_AGREEMENT}
         db.engine.dispose()
+
+
+def test_branches_on_the_old_default_weights_get_the_new_waiting_weight(empty_database_url):
+    """Revision 8f3c6a1d2e47: waiting 2 becomes 10 where nobody chose the weights."""
+    import json
+
+    fit = {"interests": 3.0, "activities": 3.0, "language": 2.0, "family": 2.0, "age": 1.0,
+           "availability": 2.0, "location": 1.0, "background": 1.0}
+    chosen = {**fit, "interests": 5.0, "waiting": 2.0}
+    app = create_app(conftest._test_config(empty_database_url))
+    with app.app_context():
+        upgrade(revision="5e8b2d4c9a61")
+        with db.engine.begin() as conn:
+            for slug, weights in (("untouched", {**fit, "waiting": 2.0}), ("chosen", chosen)):
+                conn.execute(text(
+                    "INSERT INTO branches (slug, name, districts, matching_weights,"
+                    " referral_token, created_at) VALUES (:slug, :slug, '[]', :weights, :slug,"
+                    " CURRENT_TIMESTAMP)"), {"slug": slug, "weights": json.dumps(weights)})
+
+        def weights() -> dict:
+            with db.engine.connect() as conn:
+                rows = conn.execute(text("SELECT slug, matching_weights FROM branches")).all()
+            return {slug: w if isinstance(w, dict) else json.loads(w) for slug, w in rows}
+
+        upgrade(revision="8f3c6a1d2e47")
+        assert weights() == {"untouched": {**fit, "waiting": 10.0}, "chosen": chosen}
+        downgrade(revision="5e8b2d4c9a61")
+        assert weights() == {"untouched": {**fit, "waiting": 2.0}, "chosen": chosen}
+        db.engine.dispose()
