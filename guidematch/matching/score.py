@@ -11,7 +11,7 @@ score out pair by pair in plain Python.
 One part depends on the company: waiting counts the months a refugee has
 waited longer than the guide's shortest waiter, the refugee the hard rules
 allow with that guide who has waited least *among the refugees given*
-(`Scorer.shortest`). So a pair's score is a function of the whole input set
+(`Scorer._waits`). So a pair's score is a function of the whole input set
 (never of its order): scored alone, a pair has no waiting priority at all.
 """
 from __future__ import annotations

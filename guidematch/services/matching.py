@@ -197,14 +197,23 @@ def rule_words(guide: Guide, refugee: Refugee, code: Forbidden) -> str:
 
 def score_pair(guide: Guide, refugee: Refugee, *, weights: Mapping[str, float] | None = None,
                today: date | None = None) -> PairScore:
-    """Score one guide with one refugee, as the core does; say which hard rule breaks, if any."""
+    """Score one guide with one refugee, as the core does; say which hard rule breaks, if any.
+
+    The waiting part compares the refugee with the others who could take the
+    same guide, so the pair is scored among the branch's waiting list, as a run
+    would score it (alone, a long wait would count for nothing).
+    """
     today = today or clock.today()
     weights = weights_for(guide.branch, weights)
     g, r = eligibility.guide_record(guide, max(guide.capacity, 1)), record_from_person(refugee)
+    others = [record_from_person(p) for p in eligibility.waiting_refugees(guide.branch)
+              if p.id != refugee.id]
     excluded = [(g.id, r.id)] if proposal_store.is_excluded(guide, refugee) else []
-    table = core.score_matrix([g], [r], weights, today, excluded=excluded)
-    code, score = Forbidden(int(table.forbidden[0, 0])), float(table.scores[0, 0])
+    table = core.score_matrix([g], [r, *others], weights, today, excluded=excluded)
+    column = table.refugee_ids.index(r.id)
+    code, score = Forbidden(int(table.forbidden[0, column])), float(table.scores[0, column])
     if code != Forbidden.ALLOWED:
         return PairScore(score, (), code, rule_words(guide, refugee, code))
-    pair = core.solve([g], [r], weights=weights, locked=[(g.id, r.id)], today=today).pairs[0]
+    result = core.solve([g], [r, *others], weights=weights, locked=[(g.id, r.id)], today=today)
+    [pair] = [p for p in result.pairs if p.refugee_id == r.id]
     return PairScore(score, pair.reasons, code)
