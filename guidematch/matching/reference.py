@@ -157,7 +157,9 @@ def reference_matrix(guides: Sequence[ProfileRecord], refugees: Sequence[Profile
                      weights: Mapping[str, float] | None, today: date
                      ) -> tuple[list[list[float]], list[list[Forbidden]]]:
     """Return scores and codes for every pair, guides as rows, in the order given."""
-    shortest = [shortest_wait(g, refugees, today) for g in guides]
+    codes = [[reference_forbidden(g, r, today) for r in refugees] for g in guides]
+    months = [months_waited(r, today) for r in refugees]
+    shortest = [min((m for m, code in zip(months, row) if code == Forbidden.ALLOWED), default=0)
+                for row in codes]  # as shortest_wait, without judging each pair twice
     return ([[reference_score(g, r, weights, today, s) for r in refugees]
-             for g, s in zip(guides, shortest)],
-            [[reference_forbidden(g, r, today) for r in refugees] for g in guides])
+             for g, s in zip(guides, shortest)], codes)
