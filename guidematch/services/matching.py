@@ -24,7 +24,7 @@ from guidematch import matching as core
 from guidematch.extensions import db
 from guidematch.matching import Forbidden, MatchInputError, Reason, gender_wish_met
 from guidematch.models import Branch, Guide, Pairing, Refugee
-from guidematch.services import audit, clock, eligibility, proposal_store
+from guidematch.services import audit, clock, eligibility, proposal_store, waiting
 from guidematch.services.errors import DomainError
 from guidematch.services.people import record_from_person
 
@@ -90,9 +90,10 @@ def run_matching(branch: Branch, *, guide_ids: Collection[int] | None = None,
                 if g in chosen_g and r in chosen_r]
 
     while True:
+        records = [eligibility.guide_record(guide_by_id[g], places[g]) for g in chosen_g]
         try:
             result = core.solve(
-                [eligibility.guide_record(guide_by_id[g], places[g]) for g in chosen_g],
+                records,
                 [record_from_person(refugee_by_id[r]) for r in chosen_r],
                 weights=weights, min_score=branch.min_score, today=today,
                 locked=[(p.guide.ref, p.refugee.ref) for p in locks],
@@ -116,7 +117,16 @@ def run_matching(branch: Branch, *, guide_ids: Collection[int] | None = None,
     summary.locked = sum(1 for p in result.pairs if p.locked)
     summary.unmatched = [(refugee_by_ref[u.refugee_id], u.reason.key)
                          for u in result.unmatched_refugees]
+    # Why each of them waits is worked out now, once, and saved with the run.
+    rows = waiting.explain(
+        result, guide_by_ref, refugee_by_ref, records, weights=weights, today=today,
+        excluded=[(guide_by_id[g].ref, refugee_by_id[r].ref) for g, r in excluded],
+        min_score=branch.min_score,
+        others=lambda: waiting.guides_elsewhere(branch, chosen_g))
     summary.seconds = time.perf_counter() - started
+    waiting.save_run(branch, rows, refugees=summary.refugees, guides=summary.guides,
+                     proposed=summary.proposed, seconds=summary.seconds,
+                     created_by_id=created_by_id)
     audit.record("matching.run", branch, branch_id=branch.id, refugees=summary.refugees,
                  guides=summary.guides, proposed=summary.proposed, locked=summary.locked,
                  waiting=len(summary.unmatched), dropped_locks=len(summary.dropped),

@@ -5,17 +5,18 @@ put into words only when shown, in the reader's language.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass
 
 from flask_babel import force_locale, get_translations
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from guidematch import matching as core
 from guidematch.extensions import db
 from guidematch.matching import Reason
 from guidematch.models import Branch, Guide, MatchExclusion, Pairing, Refugee
-from guidematch.services import clock
+from guidematch.services import clock, eligibility
 from guidematch.vocabulary import PairingStatus
 
 
@@ -56,18 +57,64 @@ def reason_words(data, locale: str) -> list[str]:
     return words(reasons_from_json(data), locale)
 
 
+# ------------------------------------------------------------------ places
+
+@dataclass(frozen=True)
+class Places:
+    """A guide's places as the matching counts them: pairings hold some, locked proposals more."""
+
+    capacity: int
+    taken: int = 0      # held by pairings awaiting agreement or active
+    locked: int = 0     # held by locked proposals (of other refugees than the one asked about)
+
+    @property
+    def for_run(self) -> int:
+        """Places a run may fill, its locked proposals included (the core's capacity)."""
+        return max(0, self.capacity - self.taken)
+
+    @property
+    def free(self) -> int:
+        """Places a new proposal can take: neither a pairing nor a locked proposal holds them."""
+        return max(0, self.for_run - self.locked)
+
+
+def places(branch: Branch, guides: Collection[Guide], *,
+           besides_refugee: int | None = None) -> dict[int, Places]:
+    """Return the places of these guides (by id), the one rule the run and pairing by hand share.
+
+    `besides_refugee`: a locked proposal of this refugee does not count as
+    held (pairing them by hand replaces it).
+    """
+    ids = [g.id for g in guides]
+    if not ids:
+        return {}
+    taken = eligibility.taken_places(branch, ids)
+    lock = select(Pairing.guide_id, func.count()).where(
+        Pairing.branch_id == branch.id, Pairing.status == PairingStatus.PROPOSED,
+        Pairing.locked.is_(True), Pairing.guide_id.in_(ids))
+    if besides_refugee is not None:
+        lock = lock.where(Pairing.refugee_id != besides_refugee)
+    locked = dict(db.session.execute(lock.group_by(Pairing.guide_id)).all())
+    return {g.id: Places(g.capacity, taken.get(g.id, 0), locked.get(g.id, 0)) for g in guides}
+
+
 # ------------------------------------------------------------------ reading
 
-def proposals(branch: Branch, *, for_update: bool = False) -> list[Pairing]:
+def proposals(branch: Branch, *, for_update: bool = False,
+              involving: tuple[Guide, Refugee] | None = None) -> list[Pairing]:
     """Return the branch's proposals, best score first (locked and hand-made ones included).
 
     `for_update` locks their rows (PostgreSQL) until the transaction ends: a
     proposal another coordinator is confirming at that moment is then either
     confirmed first (and no longer a proposal here) or waits for this one.
+    `involving`: only the proposals of this guide or of this refugee.
     """
     stmt = select(Pairing).where(
         Pairing.branch_id == branch.id, Pairing.status == PairingStatus.PROPOSED,
     ).order_by(Pairing.score.desc().nulls_last(), Pairing.id)
+    if involving is not None:
+        guide, refugee = involving
+        stmt = stmt.where((Pairing.guide_id == guide.id) | (Pairing.refugee_id == refugee.id))
     if for_update:
         stmt = stmt.with_for_update(of=Pairing)
     return list(db.session.scalars(stmt).unique())
