@@ -9,15 +9,15 @@ from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 
 from flask_babel import force_locale, get_translations
-from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import joinedload, lazyload, load_only
 
 from guidematch import matching as core
 from guidematch.extensions import db
 from guidematch.matching import Reason
 from guidematch.models import Branch, Guide, MatchExclusion, Pairing, Refugee
 from guidematch.services import clock, eligibility
-from guidematch.vocabulary import PairingStatus
+from guidematch.vocabulary import BINDING_PAIRING_STATUSES, PairingStatus
 
 
 # ------------------------------------------------------------------ reasons as JSON
@@ -98,6 +98,18 @@ def places(branch: Branch, guides: Collection[Guide], *,
     return {g.id: Places(g.capacity, taken.get(g.id, 0), locked.get(g.id, 0)) for g in guides}
 
 
+def guide_counts(branch: Branch) -> tuple[int, int]:
+    """Return how many guides can take a refugee now, and their places a run may fill."""
+    taken = (select(func.count()).where(Pairing.guide_id == Guide.id,
+                                        Pairing.status.in_(BINDING_PAIRING_STATUSES))
+             .correlate(Guide).scalar_subquery())
+    sub = eligibility.can_guide_select(branch.id).order_by(None).add_columns(
+        (Guide.capacity - taken).label("free")).subquery()
+    guides, free = db.session.execute(
+        select(func.count(), func.coalesce(func.sum(sub.c.free), 0))).one()
+    return int(guides), int(free)
+
+
 # ------------------------------------------------------------------ reading
 
 def proposals(branch: Branch, *, for_update: bool = False,
@@ -120,12 +132,56 @@ def proposals(branch: Branch, *, for_update: bool = False,
     return list(db.session.scalars(stmt).unique())
 
 
-def exclusions(branch: Branch) -> list[MatchExclusion]:
-    """Return the branch's excluded pairs, newest first, with their two people."""
-    return list(db.session.scalars(
-        select(MatchExclusion).where(MatchExclusion.branch_id == branch.id)
-        .options(joinedload(MatchExclusion.guide), joinedload(MatchExclusion.refugee))
-        .order_by(MatchExclusion.created_at.desc(), MatchExclusion.id.desc())).unique())
+# What a proposal card prints of each person (their tags come with the selectin load).
+CARD_COLUMNS = ("id", "branch_id", "first_name", "last_name", "gender", "birth_year",
+                "family_situation", "district", "lat", "lon")
+GUIDE_CARD_COLUMNS = ("capacity", "has_car", "has_pets", "police_certificate_on", "status")
+REFUGEE_CARD_COLUMNS = ("waiting_since", "norwegian_level", "pets_ok", "interpreter_needed")
+
+
+def card_columns(model) -> list:
+    """Return the columns of `model` that a proposal card prints."""
+    own = GUIDE_CARD_COLUMNS if model is Guide else REFUGEE_CARD_COLUMNS
+    return [getattr(model, name) for name in CARD_COLUMNS + own]
+
+
+def proposals_page(branch: Branch, clauses=(), *, page: int = 1, per_page: int = 20):
+    """Return one page (Flask-SQLAlchemy Pagination) of the proposals whose refugee the
+    clauses keep, best score first, with only what the cards print."""
+    stmt = (select(Pairing).join(Refugee, Pairing.refugee_id == Refugee.id)
+            .where(Pairing.branch_id == branch.id, Pairing.status == PairingStatus.PROPOSED,
+                   *clauses)
+            .options(joinedload(Pairing.guide).load_only(*card_columns(Guide)),
+                     joinedload(Pairing.refugee).load_only(*card_columns(Refugee)))
+            .order_by(Pairing.score.desc().nulls_last(), Pairing.id))
+    return db.paginate(stmt, page=page, per_page=per_page, error_out=False, count=True)
+
+
+def proposal_counts(branch: Branch) -> tuple[int, int]:
+    """Return how many proposals the branch has, and how many of them are locked."""
+    total, locked = db.session.execute(
+        select(func.count(), func.coalesce(func.sum(case((Pairing.locked.is_(True), 1),
+                                                          else_=0)), 0))
+        .where(Pairing.branch_id == branch.id, Pairing.status == PairingStatus.PROPOSED)).one()
+    return int(total), int(locked)
+
+
+def exclusions(branch: Branch, limit: int | None = None) -> list[MatchExclusion]:
+    """Return the branch's excluded pairs, newest first, with their two people's names."""
+    stmt = (select(MatchExclusion).where(MatchExclusion.branch_id == branch.id)
+            .options(joinedload(MatchExclusion.guide).options(
+                         load_only(Guide.first_name, Guide.last_name), lazyload(Guide.tags)),
+                     joinedload(MatchExclusion.refugee).options(
+                         load_only(Refugee.first_name, Refugee.last_name),
+                         lazyload(Refugee.tags)))
+            .order_by(MatchExclusion.created_at.desc(), MatchExclusion.id.desc()).limit(limit))
+    return list(db.session.scalars(stmt).unique())
+
+
+def exclusion_count(branch: Branch) -> int:
+    """Return how many pairs the branch never proposes again."""
+    return db.session.scalar(select(func.count()).select_from(MatchExclusion)
+                             .where(MatchExclusion.branch_id == branch.id)) or 0
 
 
 def excluded_pairs(branch: Branch) -> set[tuple[int, int]]:

@@ -16,14 +16,14 @@ from datetime import date
 
 import numpy as np
 from sqlalchemy import and_, delete, exists, func, insert, select
-from sqlalchemy.orm import load_only, raiseload
+from sqlalchemy.orm import lazyload, load_only
 
 from guidematch import matching as core
 from guidematch.extensions import db
 from guidematch.matching import Forbidden
 from guidematch.matching.constraints import may_be_minor
 from guidematch.models import Branch, Guide, MatchExclusion, MatchRun, MatchRunWaiting, Pairing
-from guidematch.models import Refugee
+from guidematch.models import Refugee, TagKind
 from guidematch.services import eligibility
 from guidematch.services.people import record_from_person
 from guidematch.vocabulary import BINDING_PAIRING_STATUSES, PairingStatus
@@ -190,7 +190,7 @@ def waiting_page(branch: Branch, run: MatchRun | None, clauses=(), *, page: int 
             .outerjoin(MatchRunWaiting, and_(MatchRunWaiting.refugee_id == Refugee.id,
                                              MatchRunWaiting.run_id == run_id))
             .options(load_only(*person_columns(Refugee), Refugee.waiting_since),
-                     raiseload("*"))
+                     lazyload(Refugee.tags))
             .limit(per_page).offset((max(page, 1) - 1) * per_page))
     rows = db.session.execute(stmt).all()
     details = [row.MatchRunWaiting.details if row.MatchRunWaiting else {} for row in rows]
@@ -216,6 +216,21 @@ def _waiting(refugee: Refugee, row: MatchRunWaiting | None, ahead: Mapping[int, 
     return Waiting(refugee, NO_ALLOWED_GUIDE, 0, rule, need)
 
 
+def waiting_languages(branch: Branch) -> list[str]:
+    """Return the language codes of the branch's waiting refugees (the filter's choices)."""
+    tag = Refugee.tag_class
+    return sorted(db.session.scalars(
+        select(tag.value).distinct().join(Refugee, Refugee.id == tag.refugee_id)
+        .where(Refugee.branch_id == branch.id, Refugee.is_waiting, tag.kind == TagKind.LANGUAGE)))
+
+
+def waiting_districts(branch: Branch) -> list[str]:
+    """Return the branch's districts and those its waiting refugees live in (the filter's)."""
+    found = db.session.scalars(select(Refugee.district).distinct().where(
+        Refugee.branch_id == branch.id, Refugee.is_waiting, Refugee.district != ""))
+    return sorted(set(found) | set(branch.districts or []), key=str.casefold)
+
+
 def person_columns(model) -> list:
     """Return the columns a listed person is printed with (full name, age, district)."""
     return [getattr(model, name) for name in PERSON_COLUMNS]
@@ -227,7 +242,7 @@ def _people(model, ids: set[int]) -> dict[int, object]:
     extra = (model.waiting_since,) if model is Refugee else ()
     found = db.session.scalars(select(model).where(model.id.in_(ids))
                                .options(load_only(*person_columns(model), *extra),
-                                        raiseload("*")))
+                                        lazyload(model.tags)))
     return {p.id: p for p in found}
 
 
