@@ -89,12 +89,13 @@ def run_matching(branch: Branch, *, guide_ids: Collection[int] | None = None,
     excluded = [(g, r) for g, r in proposal_store.excluded_pairs(branch)
                 if g in chosen_g and r in chosen_r]
 
+    records = [eligibility.guide_record(guide_by_id[g], places[g]) for g in chosen_g]
+    refugee_records = {refugee_by_id[r].ref: record_from_person(refugee_by_id[r])
+                       for r in chosen_r}
     while True:
-        records = [eligibility.guide_record(guide_by_id[g], places[g]) for g in chosen_g]
         try:
             result = core.solve(
-                records,
-                [record_from_person(refugee_by_id[r]) for r in chosen_r],
+                records, list(refugee_records.values()),
                 weights=weights, min_score=branch.min_score, today=today,
                 locked=[(p.guide.ref, p.refugee.ref) for p in locks],
                 excluded=[(guide_by_id[g].ref, refugee_by_id[r].ref) for g, r in excluded])
@@ -119,7 +120,8 @@ def run_matching(branch: Branch, *, guide_ids: Collection[int] | None = None,
                          for u in result.unmatched_refugees]
     # Why each of them waits is worked out now, once, and saved with the run.
     rows = waiting.explain(
-        result, guide_by_ref, refugee_by_ref, records, weights=weights, today=today,
+        result, guide_by_ref, refugee_by_ref, records, refugee_records, weights=weights,
+        today=today,
         excluded=[(guide_by_id[g].ref, refugee_by_id[r].ref) for g, r in excluded],
         min_score=branch.min_score,
         others=lambda: waiting.guides_elsewhere(branch, chosen_g))

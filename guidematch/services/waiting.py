@@ -76,7 +76,8 @@ class Waiting:
 # ------------------------------------------------------------------ written with a run
 
 def explain(result: core.MatchResult, guides: Mapping[str, Guide],
-            refugees: Mapping[str, Refugee], guide_records: Sequence[core.ProfileRecord], *,
+            refugees: Mapping[str, Refugee], guide_records: Sequence[core.ProfileRecord],
+            refugee_records: Mapping[str, core.ProfileRecord], *,
             weights: Mapping[str, float], today: date, excluded: Sequence[tuple[str, str]],
             min_score: float, others: Callable[[], Sequence[Guide]] = tuple) -> list[dict]:
     """Return the rows saying why each refugee the result left waiting waits.
@@ -89,26 +90,30 @@ def explain(result: core.MatchResult, guides: Mapping[str, Guide],
     left = [refugees[u.refugee_id] for u in result.unmatched_refugees]
     if not left:
         return []
-    records = [record_from_person(r) for r in left]
+    records = [refugee_records[u.refugee_id] for u in result.unmatched_refugees]  # the solve's
     table = core.score_matrix(guide_records, records, weights, today, excluded=excluded,
                               min_score=min_score) if guide_records else None
     elsewhere = None
-    given: dict[str, list[Refugee]] = {}
-    for pair in result.pairs:
-        given.setdefault(pair.guide_id, []).append(refugees[pair.refugee_id])
+    # The pairs as arrays, longest waiting first: who a refugee's fitting guides were given to
+    # is then a mask over them (each refugee is in one pair, so none is counted twice).
+    row_of = {ref: i for i, ref in enumerate(table.guide_ids)} if table is not None else {}
+    pairs = sorted(((refugees[p.refugee_id], row_of[p.guide_id]) for p in result.pairs
+                    if p.guide_id in row_of), key=lambda pair: (pair[0].waiting_since, pair[0].id))
+    given = [refugee for refugee, _row in pairs]
+    pair_rows = np.array([row for _refugee, row in pairs], dtype=np.intp)
     rows = []
     for k, refugee in enumerate(left):
         codes = (table.forbidden[:, k] if table is not None else np.zeros(0, dtype=np.int8))
-        fitting = np.flatnonzero(codes == Forbidden.ALLOWED)
+        allowed = codes == Forbidden.ALLOWED
+        fitting = np.flatnonzero(allowed)
         if len(fitting):
-            refs = [table.guide_ids[i] for i in fitting]
-            ahead = sorted({r.id: r for ref in refs for r in given.get(ref, [])}.values(),
-                           key=lambda r: (r.waiting_since, r.id))
+            ahead = np.flatnonzero(allowed[pair_rows]) if len(pair_rows) else pair_rows
             rows.append({"refugee_id": refugee.id, "reason": GUIDES_TAKEN,
                          "fitting": len(fitting), "rule": None,
-                         "details": {"guides": [guides[ref].id for ref in refs[:GUIDES_KEPT]],
-                                     "ahead": [r.id for r in ahead[:AHEAD_KEPT]],
-                                     "ahead_total": len(ahead)}})
+                         "details": {"guides": [guides[table.guide_ids[i]].id
+                                                for i in fitting[:GUIDES_KEPT]],
+                                     "ahead": [given[i].id for i in ahead[:AHEAD_KEPT]],
+                                     "ahead_total": int(len(ahead))}})
             continue
         blocking = Counter(codes.tolist()).most_common(1)[0][0] if len(codes) else None
         available = int(np.isin(codes, _OF_THE_KIND).sum())
@@ -121,17 +126,16 @@ def explain(result: core.MatchResult, guides: Mapping[str, Guide],
                 registered = int(np.isin(elsewhere.forbidden[:, k], _OF_THE_KIND).sum())
         rows.append({"refugee_id": refugee.id, "reason": NO_ALLOWED_GUIDE, "fitting": 0,
                      "rule": blocking, "details": {
-                         **_need(refugee, today),
+                         **_need(refugee, records[k], today),
                          "available": available,
                          "registered": registered}})
     return rows
 
 
-def _need(refugee: Refugee, today: date) -> dict:
+def _need(refugee: Refugee, record: core.ProfileRecord, today: date) -> dict:
     """Return the kind of guide a refugee asks for by the hard rules, as JSON-ready values."""
     wish = str(refugee.gender_preference)
     gender = str(refugee.gender) if wish == "same" else wish if wish in ("female", "male") else None
-    record = record_from_person(refugee)
     year = np.array([np.nan if record.birth_year is None else record.birth_year], dtype=float)
     minor = bool(may_be_minor(year, today)[0])
     return {"gender": gender, "no_pets": not refugee.pets_ok, "police_certificate": minor}
