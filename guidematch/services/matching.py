@@ -2,13 +2,15 @@
 
 Who may be matched is `services.eligibility`'s; what a run leaves is saved by
 `services.proposal_store`; who waits without a proposal, and why, is
-`services.waiting`'s; the coordinator's steps on single proposals are in
-`services.proposals`. Profiles go to the core through
-`services.people.record_from_person`, so the scores on the page are the
-scores of `flask match` for the same people.
+`services.waiting`'s (worked out here, when a run is saved); the coordinator's
+steps on single proposals are in `services.proposals`. Profiles go to the core
+through `services.people.record_from_person` (one pair), or for a whole run
+through `services.profile_rows`, which builds the same records from the rows,
+so the scores on the page are the scores of `flask match` for the same people.
 """
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections import Counter
 from collections.abc import Collection, Mapping
@@ -19,12 +21,15 @@ from flask_babel import get_locale, get_translations
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.orm import lazyload
 
 from guidematch import matching as core
 from guidematch.extensions import db
 from guidematch.matching import Forbidden, MatchInputError, Reason, gender_wish_met
 from guidematch.models import Branch, Guide, Pairing, Refugee
-from guidematch.services import audit, clock, eligibility, proposal_store, waiting
+from guidematch.services import (
+    audit, clock, eligibility, profile_rows, proposal_store, waiting,
+)
 from guidematch.services.errors import DomainError
 from guidematch.services.people import record_from_person
 
@@ -75,8 +80,13 @@ def run_matching(branch: Branch, *, guide_ids: Collection[int] | None = None,
     # One run at a time per branch (PostgreSQL row lock; SQLite has one writer anyway).
     db.session.execute(select(Branch.id).where(Branch.id == branch.id).with_for_update())
     summary = RunSummary()
-    guides, places = eligibility.matchable_guides(branch)
-    refugees = eligibility.waiting_refugees(branch)
+    # The people without their tags: the profiles come from the rows (`profile_rows`).
+    guides = list(db.session.scalars(eligibility.can_guide_select(branch.id)
+                                     .options(lazyload(Guide.tags))))
+    taken = eligibility.taken_places(branch)
+    places = {g.id: eligibility.places_left(g, taken) for g in guides}
+    refugees = list(db.session.scalars(eligibility.waiting_select(branch.id)
+                                       .options(lazyload(Refugee.tags))))
     guide_by_id = {g.id: g for g in guides}
     refugee_by_id = {r.id: r for r in refugees}
     current = proposal_store.proposals(branch, for_update=True)
@@ -89,9 +99,10 @@ def run_matching(branch: Branch, *, guide_ids: Collection[int] | None = None,
     excluded = [(g, r) for g, r in proposal_store.excluded_pairs(branch)
                 if g in chosen_g and r in chosen_r]
 
-    records = [eligibility.guide_record(guide_by_id[g], places[g]) for g in chosen_g]
-    refugee_records = {refugee_by_id[r].ref: record_from_person(refugee_by_id[r])
-                       for r in chosen_r}
+    guide_rows = profile_rows.records(Guide, chosen_g)
+    records = [dataclasses.replace(guide_rows[g], capacity=places[g]) for g in chosen_g]
+    refugee_rows = profile_rows.records(Refugee, chosen_r)
+    refugee_records = {refugee_by_id[r].ref: refugee_rows[r] for r in chosen_r}
     while True:
         try:
             result = core.solve(

@@ -9,7 +9,7 @@ from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 
 from flask_babel import force_locale, get_translations
-from sqlalchemy import case, func, select
+from sqlalchemy import case, delete, func, insert, select
 from sqlalchemy.orm import joinedload, lazyload, load_only
 
 from guidematch import matching as core
@@ -206,19 +206,24 @@ def store(branch: Branch, current: list[Pairing], locks: list[Pairing], result: 
     existing = {(p.guide_id, p.refugee_id): p for p in current if p.id in kept_ids or not p.locked}
     now = clock.now()
     wanted = set()
+    new_rows = []   # inserted in one executemany: a run at city scale adds hundreds
     for pair in result.pairs:
         guide, refugee = guides[pair.guide_id], refugees[pair.refugee_id]
         wanted.add((guide.id, refugee.id))
         pairing = existing.get((guide.id, refugee.id))
         if pairing is None:
-            pairing = Pairing(branch_id=branch.id, guide=guide, refugee=refugee,
-                              status=PairingStatus.PROPOSED, created_by_id=created_by_id,
-                              proposed_at=now)
-            db.session.add(pairing)
-        elif not pairing.locked:
+            new_rows.append({"branch_id": branch.id, "guide_id": guide.id,
+                             "refugee_id": refugee.id, "status": PairingStatus.PROPOSED,
+                             "created_by_id": created_by_id, "proposed_at": now,
+                             "locked": False, "score": round(pair.score, 1),
+                             "reasons": reasons_to_json(pair.reasons)})
+            continue
+        if not pairing.locked:
             pairing.proposed_at = now
         pairing.score = round(pair.score, 1)
         pairing.reasons = reasons_to_json(pair.reasons)
-    for key, pairing in existing.items():
-        if key not in wanted and not pairing.locked:
-            db.session.delete(pairing)
+    gone = [p.id for key, p in existing.items() if key not in wanted and not p.locked]
+    if gone:
+        db.session.execute(delete(Pairing).where(Pairing.id.in_(gone)))
+    if new_rows:
+        db.session.execute(insert(Pairing), new_rows)

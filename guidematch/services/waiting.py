@@ -24,8 +24,7 @@ from guidematch.matching import Forbidden
 from guidematch.matching.constraints import may_be_minor
 from guidematch.models import Branch, Guide, MatchExclusion, MatchRun, MatchRunWaiting, Pairing
 from guidematch.models import Refugee, TagKind
-from guidematch.services import eligibility
-from guidematch.services.people import record_from_person
+from guidematch.services import eligibility, profile_rows
 from guidematch.vocabulary import BINDING_PAIRING_STATUSES, PairingStatus
 
 # Why a refugee waits without a proposal (the first two are the core's words).
@@ -79,7 +78,8 @@ def explain(result: core.MatchResult, guides: Mapping[str, Guide],
             refugees: Mapping[str, Refugee], guide_records: Sequence[core.ProfileRecord],
             refugee_records: Mapping[str, core.ProfileRecord], *,
             weights: Mapping[str, float], today: date, excluded: Sequence[tuple[str, str]],
-            min_score: float, others: Callable[[], Sequence[Guide]] = tuple) -> list[dict]:
+            min_score: float,
+            others: Callable[[], Sequence[core.ProfileRecord]] = tuple) -> list[dict]:
     """Return the rows saying why each refugee the result left waiting waits.
 
     The core's own score matrix of the waiting refugees against the run's
@@ -120,7 +120,7 @@ def explain(result: core.MatchResult, guides: Mapping[str, Guide],
         registered = 0
         if not available:
             if elsewhere is None:
-                rest = [record_from_person(g) for g in others()]
+                rest = others()
                 elsewhere = core.score_matrix(rest, records, weights, today) if rest else False
             if elsewhere is not False:
                 registered = int(np.isin(elsewhere.forbidden[:, k], _OF_THE_KIND).sum())
@@ -157,10 +157,12 @@ def save_run(branch: Branch, rows: list[dict], *, refugees: int, guides: int, pr
 
 # ------------------------------------------------------------------ read by the page
 
-def guides_elsewhere(branch: Branch, in_run: Collection[int]) -> list[Guide]:
-    """Return the branch's guides a run did not include (not available, full, or not chosen)."""
-    return list(db.session.scalars(select(Guide).where(
-        Guide.branch_id == branch.id, Guide.anonymised_at.is_(None), Guide.id.not_in(in_run))))
+def guides_elsewhere(branch: Branch, in_run: Collection[int]) -> list[core.ProfileRecord]:
+    """Return the profiles of the branch's guides a run left out (not available, full, not
+    chosen)."""
+    ids = db.session.scalars(select(Guide.id).where(
+        Guide.branch_id == branch.id, Guide.anonymised_at.is_(None), Guide.id.not_in(in_run)))
+    return list(profile_rows.records(Guide, list(ids)).values())
 
 
 def latest_run(branch: Branch) -> MatchRun | None:
