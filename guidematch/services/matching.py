@@ -89,7 +89,7 @@ def run_matching(branch: Branch, *, guide_ids: Collection[int] | None = None,
                                        .options(lazyload(Refugee.tags))))
     guide_by_id = {g.id: g for g in guides}
     refugee_by_id = {r.id: r for r in refugees}
-    current = proposal_store.proposals(branch, for_update=True)
+    current = proposal_store.proposals(branch, for_update=True, with_people=False)
     locks = _keep_locks([p for p in current if p.locked], refugee_by_id, places, summary)
 
     chosen_g = set(guide_by_id) if guide_ids is None else set(guide_ids) & set(guide_by_id)

@@ -113,17 +113,22 @@ def guide_counts(branch: Branch) -> tuple[int, int]:
 # ------------------------------------------------------------------ reading
 
 def proposals(branch: Branch, *, for_update: bool = False,
-              involving: tuple[Guide, Refugee] | None = None) -> list[Pairing]:
+              involving: tuple[Guide, Refugee] | None = None,
+              with_people: bool = True) -> list[Pairing]:
     """Return the branch's proposals, best score first (locked and hand-made ones included).
 
     `for_update` locks their rows (PostgreSQL) until the transaction ends: a
     proposal another coordinator is confirming at that moment is then either
     confirmed first (and no longer a proposal here) or waits for this one.
     `involving`: only the proposals of this guide or of this refugee.
+    `with_people=False` leaves the two people to be loaded when asked for (a
+    run needs only the ids of hundreds of proposals).
     """
     stmt = select(Pairing).where(
         Pairing.branch_id == branch.id, Pairing.status == PairingStatus.PROPOSED,
     ).order_by(Pairing.score.desc().nulls_last(), Pairing.id)
+    if not with_people:
+        stmt = stmt.options(lazyload(Pairing.guide), lazyload(Pairing.refugee))
     if involving is not None:
         guide, refugee = involving
         stmt = stmt.where((Pairing.guide_id == guide.id) | (Pairing.refugee_id == refugee.id))
