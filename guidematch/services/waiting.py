@@ -181,9 +181,11 @@ def changed_since(branch: Branch, run: MatchRun) -> bool:
 
 def without_proposal_select(branch_id: int, clauses=()):
     """Return the branch's waiting refugees without a proposal (filtered), longest waiting first."""
-    proposed = exists().where(Pairing.refugee_id == Refugee.id,
-                              Pairing.status == PairingStatus.PROPOSED)
-    return (eligibility.waiting_select(branch_id).where(~proposed, *clauses))
+    # NOT IN a list made once, not a correlated EXISTS: SQLite would walk every proposal of
+    # the branch (by the status index) for each refugee.
+    proposed = select(Pairing.refugee_id).where(Pairing.branch_id == branch_id,
+                                                Pairing.status == PairingStatus.PROPOSED)
+    return eligibility.waiting_select(branch_id).where(Refugee.id.not_in(proposed), *clauses)
 
 
 def waiting_page(branch: Branch, run: MatchRun | None, clauses=(), *, page: int = 1,
