@@ -17,7 +17,7 @@ _LANGUAGE = re.compile(r"^[a-z]{2,3}$")
 
 
 def months_before(today: date, months: int) -> date:
-    """Return the day `months` calendar months before `today` (the 31st falls on the month's last)."""
+    """Return the day `months` calendar months before `today` (a 31st falls on the month's last)."""
     year, month = divmod(today.year * 12 + today.month - 1 - months, 12)
     return date(year, month + 1, min(today.day, monthrange(year, month + 1)[1]))
 

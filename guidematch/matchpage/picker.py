@@ -35,7 +35,8 @@ class Option:
 def _select(branch: Branch, kind: str):
     if kind == "refugee":
         return eligibility.waiting_select(branch.id).options(
-            load_only(*waiting.person_columns(Refugee), Refugee.waiting_since), lazyload(Refugee.tags))
+            load_only(*waiting.person_columns(Refugee), Refugee.waiting_since),
+            lazyload(Refugee.tags))
     return eligibility.can_guide_select(branch.id).options(
         load_only(*waiting.person_columns(Guide), Guide.capacity), lazyload(Guide.tags))
 

@@ -172,7 +172,7 @@ def latest_run(branch: Branch) -> MatchRun | None:
 
 
 def changed_since(branch: Branch, run: MatchRun) -> bool:
-    """Return whether people or rejections changed after the run (its reasons may be out of date)."""
+    """Return whether people or rejections changed after the run (its reasons may be stale)."""
     after = [select(Model.id).where(Model.branch_id == branch.id, column > run.ran_at)
              for Model, column in ((Guide, Guide.updated_at), (Refugee, Refugee.updated_at),
                                    (MatchExclusion, MatchExclusion.created_at))]
