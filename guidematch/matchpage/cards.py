@@ -14,10 +14,9 @@ from guidematch.matching import normalise_text, offered_activities
 from guidematch.matching.constraints import may_be_minor
 from guidematch.matching.wording import MONTHS_FROM_DAYS, months_of
 from guidematch.models import Guide, Pairing, Refugee
+from guidematch.matchpage import picker
 from guidematch.services import proposal_store
 from guidematch.vocabulary import ADULT_AGE, DAYS
-
-LONG_WAIT_DAYS = 180  # from here the waiting time is a warning, not just a fact
 
 
 @dataclass
@@ -43,6 +42,13 @@ class Side:
     district: Item
     facts: list[str] = field(default_factory=list)
 
+    @property
+    def who(self) -> str:
+        """The full name with age and district, so that two of the same name can be told apart."""
+        return picker.who(self.person, self.today)
+
+    today: date | None = None
+
 
 @dataclass
 class Warning:
@@ -60,6 +66,7 @@ class Card:
     reasons: list[str]
     warnings: list[Warning]
     pairing: Pairing | None = None
+    allowed: bool = True     # False: a hard rule keeps them apart (the score bar says so)
 
 
 def reader_locale() -> str:
@@ -86,9 +93,23 @@ def availability(slots: tuple[str, ...], other: tuple[str, ...]) -> list[tuple[s
     return groups
 
 
+def places_text(places: proposal_store.Places) -> str:
+    """Return a guide's free places in words, with those locked proposals hold."""
+    text = _("Free places: %(free)s of %(capacity)s", free=places.free,
+             capacity=places.capacity)
+    if places.locked:
+        text += " " + ngettext("(%(num)s held by a locked proposal)",
+                               "(%(num)s held by locked proposals)", places.locked)
+    return text
+
+
 def side(person: Guide | Refugee, other: Guide | Refugee, today: date,
-         places: int | None = None) -> Side:
-    """Describe one person, marking what they share with the other."""
+         places: proposal_store.Places | None = None, waiting_said: bool = False) -> Side:
+    """Describe one person, marking what they share with the other.
+
+    `waiting_said`: the reasons already say how long the refugee has waited
+    (the card says it once), so the facts give the date alone.
+    """
     kind = "guide" if isinstance(person, Guide) else "refugee"
     # What the guide can offer is the core's rule (driving practice needs a car).
     if kind == "guide":
@@ -102,13 +123,12 @@ def side(person: Guide | Refugee, other: Guide | Refugee, today: date,
     if kind == "refugee":
         days = (today - person.waiting_since).days
         since = _("Waiting since %(date)s", date=format_date(person.waiting_since))
-        facts.append(f"{since} ({waited(days)})")
+        facts.append(since if waiting_said else f"{since} ({waited(days)})")
         if person.norwegian_level:
             facts.append(_("Norwegian: %(level)s", level=labels.label(person.norwegian_level)))
     else:
         if places is not None:
-            facts.append(_("Free places: %(free)s of %(capacity)s", free=places,
-                           capacity=person.capacity))
+            facts.append(places_text(places))
         if person.has_car:
             facts.append(_("Has a car"))
     return Side(
@@ -122,7 +142,7 @@ def side(person: Guide | Refugee, other: Guide | Refugee, today: date,
                     and person.family_situation == other.family_situation),
         district=Item(person.district, bool(person.district)
                       and normalise_text(person.district) == normalise_text(other.district)),
-        facts=facts)
+        facts=facts, today=today)
 
 
 def waited(days: int) -> str:
@@ -153,22 +173,39 @@ def warnings(guide: Guide, refugee: Refugee, today: date) -> list[Warning]:
             found.append(Warning(text + " – " + _("the guide has none"), "danger"))
     if guide.has_pets:
         found.append(Warning(_("The guide has pets"), "info"))
-    days = (today - refugee.waiting_since).days
-    if days >= LONG_WAIT_DAYS:
-        found.append(Warning(_("Has waited %(time)s", time=waited(days))))
+    # Two hours a week need a time both are free; the score only weighs it, this says it.
+    if guide.availability and refugee.availability:
+        if not set(guide.availability) & set(refugee.availability):
+            found.append(Warning(_("No free time in common")))
+    else:
+        missing = refugee if not refugee.availability else guide
+        found.append(Warning(_("%(name)s has not said when they are free",
+                               name=missing.first_name), "info"))
     return found
 
 
-def card(guide: Guide, refugee: Refugee, today: date, *, score: float | None, reasons: list[str],
-         pairing: Pairing | None = None, places: int | None = None) -> Card:
-    return Card(refugee=side(refugee, guide, today), guide=side(guide, refugee, today, places),
+def card(guide: Guide, refugee: Refugee, today: date, *, score: float | None,
+         reasons: list[str], pairing: Pairing | None = None,
+         places: proposal_store.Places | None = None, waiting_said: bool = False,
+         allowed: bool = True) -> Card:
+    return Card(refugee=side(refugee, guide, today, waiting_said=waiting_said),
+                guide=side(guide, refugee, today, places),
                 score=score, reasons=reasons, warnings=warnings(guide, refugee, today),
-                pairing=pairing)
+                pairing=pairing, allowed=allowed)
 
 
-def proposal_cards(proposals: list[Pairing], today: date, places: dict[int, int]) -> list[Card]:
+def says_waiting(reasons) -> bool:
+    """Return whether the core's reasons include how long the refugee has waited."""
+    return any(r.key.startswith("waiting") for r in reasons)
+
+
+def proposal_cards(proposals: list[Pairing], today: date,
+                   places: dict[int, proposal_store.Places]) -> list[Card]:
     locale = reader_locale()
-    return [card(p.guide, p.refugee, today, score=p.score, pairing=p,
-                 reasons=proposal_store.reason_words(p.reasons, locale),
-                 places=places.get(p.guide_id, 0))
-            for p in proposals]
+    found = []
+    for p in proposals:
+        reasons = proposal_store.reasons_from_json(p.reasons)
+        found.append(card(p.guide, p.refugee, today, score=p.score, pairing=p,
+                          reasons=proposal_store.words(reasons, locale),
+                          places=places.get(p.guide_id), waiting_said=says_waiting(reasons)))
+    return found

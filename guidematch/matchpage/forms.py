@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DecimalField, HiddenField, RadioField, SelectField, SubmitField
+from wtforms import DecimalField, HiddenField, RadioField, SearchField, SubmitField
 from wtforms.validators import InputRequired, NumberRange, ValidationError
 
 from guidematch.admin.forms import WEIGHT_LABELS
-from guidematch.form_kit import MultiCheckboxField, optional_int, select_choices
+from guidematch.form_kit import MultiCheckboxField, select_choices
 from guidematch.vocabulary import DEFAULT_WEIGHTS
 
 ALL, CHOSEN = "all", "chosen"
@@ -19,10 +19,13 @@ class RunForm(FlaskForm):
 
     refugee_scope = RadioField(_l("Refugees"), default=ALL, choices=select_choices([
         (ALL, _l("Everyone on the waiting list")), (CHOSEN, _l("Only the refugees I choose"))]))
+    # The choices are the people ticked and a search's hits (the view sets them), never everyone.
     refugee_ids = MultiCheckboxField(_l("Refugees to include"), coerce=int, validate_choice=True)
+    refugee_ids_q = SearchField(_l("Find a refugee"))
     guide_scope = RadioField(_l("Guides"), default=ALL, choices=select_choices([
         (ALL, _l("Every available guide")), (CHOSEN, _l("Only the guides I choose"))]))
     guide_ids = MultiCheckboxField(_l("Guides to include"), coerce=int, validate_choice=True)
+    guide_ids_q = SearchField(_l("Find a guide"))
     submit = SubmitField(_l("Run the matching"))
 
     def weight_fields(self) -> list:
@@ -58,16 +61,18 @@ for _key in DEFAULT_WEIGHTS:
 
 
 class PairForm(FlaskForm):
-    """Choose a refugee and a guide to see how they fit (a GET: nothing changes)."""
+    """Choose a refugee and a guide to see how they fit, each found by a search.
 
-    class Meta:
-        csrf = False
+    A POST (it carries what was typed into the searches, which stays out of
+    URLs and logs); it changes nothing, and sends to the preview's GET.
+    """
 
-    # The first choice is an empty placeholder: HTML asks that of a required select.
-    refugee_id = SelectField(_l("Refugee"), coerce=optional_int,
-                             validators=[InputRequired(_l("Choose a refugee."))])
-    guide_id = SelectField(_l("Guide"), coerce=optional_int,
-                           validators=[InputRequired(_l("Choose a guide."))])
+    refugee_id = RadioField(_l("Refugee"), coerce=int,
+                            validators=[InputRequired(_l("Choose a refugee."))])
+    refugee_id_q = SearchField(_l("Find a refugee"))
+    guide_id = RadioField(_l("Guide"), coerce=int,
+                          validators=[InputRequired(_l("Choose a guide."))])
+    guide_id_q = SearchField(_l("Find a guide"))
     submit = SubmitField(_l("Show how they fit"))
 
 

@@ -1,29 +1,36 @@
 """The matching page: run the matching, review its proposals, pair by hand."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint, abort, flash, jsonify, redirect, render_template, request, session, url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
+from werkzeug.datastructures import MultiDict
 
-from guidematch import unit_of_work
+from guidematch import labels, unit_of_work
 from guidematch.form_errors import flash_error, refuse
 from guidematch.form_kit import select_choices
-from guidematch.matchpage import cards
+from guidematch.matchpage import cards, picker
+from guidematch.matchpage.filters import (
+    PROPOSALS_PER_PAGE, WAITED_MONTHS, WAITING_PER_PAGE, Filters,
+)
 from guidematch.matchpage.forms import ALL, CHOSEN, MAX_WEIGHT, CreatePairForm, PairForm, RunForm
 from guidematch.models import Branch, Guide, Pairing, Refugee
 from guidematch.pairings.forms import ActionForm
 from guidematch.scoping import current_branch, get_in_branch_or_404
 from guidematch.services import clock, eligibility, matching, proposal_store, proposals, waiting
 from guidematch.services.errors import DomainError
-from guidematch.vocabulary import DEFAULT_WEIGHTS
+from guidematch.vocabulary import DEFAULT_WEIGHTS, Gender
 
 bp = Blueprint("matching", __name__, url_prefix="/matching")
 
 RACE = _l("Someone else changed these pairings at the same time. Please look again.")
+EXCLUSIONS_SHOWN = 20   # the newest rejected pairs listed (their number is given)
 WEIGHTS_KEY = "matching_weights"  # the weights of this coordinator's last run, per branch
 
 
@@ -38,51 +45,88 @@ def _weights(branch: Branch) -> dict[str, float]:
     return branch.weights()
 
 
-def _run_form(branch: Branch, guides: list[Guide], refugees: list[Refugee],
-              formdata=None) -> RunForm:
+FIND = "find"   # a search button's name; its value names the field whose people are searched
+PICKED = {"refugee_ids": "refugee", "guide_ids": "guide", "refugee_id": "refugee",
+          "guide_id": "guide"}
+
+
+def _submitted_ids(formdata, name: str) -> list[int]:
+    """Return the ids ticked in a field (what is not a number is left for the form to refuse)."""
+    if formdata is None:
+        return []
+    return [int(v) for v in formdata.getlist(name) if v.isdigit()][:500]
+
+
+def _pick(branch: Branch, form, names: tuple[str, ...], formdata) -> dict[str, list]:
+    """Give each people field of the form its choices: the ticked ones and a search's hits."""
+    today = clock.today()
+    found = {}
+    for name in names:
+        field, query = getattr(form, name), getattr(form, f"{name}_q")
+        chosen = _submitted_ids(formdata, field.name)
+        found[name] = picker.options(branch, PICKED[name], today, chosen=chosen,
+                                     q=query.data or "")
+        field.choices = select_choices((o.id, o.label) for o in found[name])
+    return found
+
+
+def _run_form(branch: Branch, formdata=None) -> tuple[RunForm, dict[str, list]]:
     form = RunForm(formdata=formdata) if formdata is not None else RunForm()
-    form.refugee_ids.choices = select_choices((r.id, r.full_name) for r in refugees)
-    form.guide_ids.choices = select_choices((g.id, g.full_name) for g in guides)
+    found = _pick(branch, form, ("refugee_ids", "guide_ids"), formdata)
     if formdata is None and request.method == "GET":
         for key, value in _weights(branch).items():
             getattr(form, f"weight_{key}").data = value
-    return form
+    return form, found
 
 
-def _pair_form(guides: list[Guide], refugees: list[Refugee], places: dict[int, int],
-               formdata=None) -> PairForm:
+def _pair_form(branch: Branch, formdata=None, chosen: tuple[int, int] | None = None):
     form = PairForm(formdata=formdata)
-    form.refugee_id.choices = select_choices(((r.id, r.full_name) for r in refugees),
-                                             blank=_("Choose a refugee"))
-    form.guide_id.choices = select_choices((
-        (g.id, ngettext("%(name)s (%(num)s free place)", "%(name)s (%(num)s free places)",
-                        places[g.id], name=g.full_name)) for g in guides),
-        blank=_("Choose a guide"))
-    return form
+    if chosen is not None:  # the pair on show: ticked in the form to try another
+        form.refugee_id.data, form.guide_id.data = chosen
+        formdata = MultiDict({"refugee_id": str(chosen[0]), "guide_id": str(chosen[1])})
+    return form, _pick(branch, form, ("refugee_id", "guide_id"), formdata)
 
 
-def _page(run_form: RunForm | None = None, status: int = 200):
-    """Render the whole page: the run form, the proposals, who waits and why, pairing by hand."""
+def _counts(branch: Branch) -> dict[str, int]:
+    """Return the page's head figures, each one query whatever the branch's size."""
+    proposals_total, locked = proposal_store.proposal_counts(branch)
+    guides, places = proposal_store.guide_counts(branch)
+    return {"waiting": eligibility.count(eligibility.waiting_select(branch.id)),
+            "guides": guides, "places": places, "proposals": proposals_total, "locked": locked}
+
+
+def _page(run: tuple[RunForm, dict] | None = None, status: int = 200):
+    """Render the page: the run form, a page of proposals, who waits and why, pairing by hand."""
     branch = current_branch()
     today = clock.today()
-    guides, places = eligibility.matchable_guides(branch)
-    refugees = eligibility.waiting_refugees(branch)
-    current = proposal_store.proposals(branch)
-    weights = _weights(branch)
-    try:
-        still_waiting = waiting.waiting_without_proposal(branch, weights, today)
-    except DomainError:  # weights all 0 in an old session: fall back on the branch's
-        weights = branch.weights()
-        still_waiting = waiting.waiting_without_proposal(branch, weights, today)
-    form = run_form or _run_form(branch, guides, refugees)
+    filters = Filters.from_args(request.args)
+    clauses = filters.clauses(today)
+    shown = proposal_store.proposals_page(branch, clauses, page=filters.page,
+                                          per_page=PROPOSALS_PER_PAGE)
+    last_run = waiting.latest_run(branch)
+    still_waiting, waiting_total = waiting.waiting_page(
+        branch, last_run, clauses, page=filters.wpage, per_page=WAITING_PER_PAGE)
+    places = proposal_store.places(branch, {p.guide.id: p.guide for p in shown.items}.values())
+    form, found = run or _run_form(branch)
+    pair_form, pair_found = _pair_form(branch)
     return render_template(
-        "matching/index.html", branch=branch, form=form,
-        cards=cards.proposal_cards(current, today, places),
-        waiting=still_waiting, refugees=refugees, guides=guides, places=places,
-        pair_form=_pair_form(guides, refugees, places), action_form=ActionForm(),
-        exclusions=proposal_store.exclusions(branch), locked=sum(p.locked for p in current),
+        "matching/index.html", branch=branch, form=form, found=found, counts=_counts(branch),
+        cards=cards.proposal_cards(shown.items, today, places), shown=shown,
+        waiting=still_waiting, waiting_total=waiting_total, WAITING_PER_PAGE=WAITING_PER_PAGE,
+        last_run=last_run, changed=bool(last_run and waiting.changed_since(branch, last_run)),
+        filters=filters, filter_choices=_filter_choices(branch),
+        pair_form=pair_form, pair_found=pair_found, action_form=ActionForm(),
+        exclusions=proposal_store.exclusions(branch, limit=EXCLUSIONS_SHOWN),
+        exclusion_count=proposal_store.exclusion_count(branch),
         ALL=ALL, CHOSEN=CHOSEN, today=today, rule_text=matching.rule_text,
+        wishes=matching.WISHES, who=picker.who,
     ), status
+
+
+def _filter_choices(branch: Branch) -> dict[str, list]:
+    return {"gender": labels.choices(Gender), "waited": WAITED_MONTHS,
+            "language": labels.language_choices(waiting.waiting_languages(branch)),
+            "district": waiting.waiting_districts(branch)}
 
 
 @bp.route("")
@@ -92,16 +136,30 @@ def index():
     return _page()
 
 
+@bp.route("/search", methods=["POST"])
+@login_required
+def search():
+    """Find waiting refugees or available guides by name (asked by matching.js as one types)."""
+    kind = request.form.get("kind", "")
+    if kind not in picker.KINDS:
+        abort(400)
+    found = picker.options(current_branch(), kind, clock.today(),
+                           q=request.form.get("q", "")[:100])
+    return jsonify(results=[{"id": o.id, "label": o.label} for o in found])
+
+
 @bp.route("/run", methods=["POST"])
 @login_required
 def run():
     """Run the matching for the chosen people; every proposal not locked is replaced."""
     branch = current_branch()
-    guides, _places = eligibility.matchable_guides(branch)
-    refugees = eligibility.waiting_refugees(branch)
-    form = _run_form(branch, guides, refugees, request.form)
+    form, found = _run_form(branch, request.form)
+    searched = request.form.get(FIND)
+    if searched in ("refugee_ids", "guide_ids"):  # a search without JavaScript, not a run
+        getattr(form, searched.replace("_ids", "_scope")).data = CHOSEN
+        return _page((form, found))
     if not form.validate_on_submit():
-        return _page(form, 422)
+        return _page((form, found), 422)
     try:
         summary = matching.run_matching(
             branch, weights=form.weights(), created_by_id=current_user.id,
@@ -109,7 +167,7 @@ def run():
             guide_ids=form.guide_ids.data if form.guide_scope.data == CHOSEN else None)
     except DomainError as error:
         form.form_errors.append(refuse(error))
-        return _page(form, 422)
+        return _page((form, found), 422)
     session[WEIGHTS_KEY] = {"branch": branch.id, "weights": form.weights()}
     flash(_summary(summary), "success")
     for message in summary.dropped:
@@ -211,7 +269,8 @@ def pair():
     problems = []
     if not eligibility.is_waiting(refugee):
         problems.append(_("%(name)s is not on the waiting list.", name=refugee.first_name))
-    places = eligibility.places_left(guide, eligibility.taken_places(branch))
+    # The same count of places as the run's and the plan's (locked proposals hold places too).
+    places = proposal_store.places(branch, [guide], besides_refugee=refugee.id)[guide.id]
     plan = None
     if not eligibility.is_matchable(guide):
         problems.append(_("%(name)s is not an available guide now.", name=guide.first_name))
@@ -222,12 +281,30 @@ def pair():
             problems.append(error.message)
     assessed = matching.score_pair(guide, refugee, weights=_weights(branch), today=today)
     reasons = proposal_store.words(assessed.reasons, cards.reader_locale())
-    card = cards.card(guide, refugee, today, score=assessed.score, reasons=reasons, places=places)
+    card = cards.card(guide, refugee, today, score=assessed.score, reasons=reasons, places=places,
+                      waiting_said=cards.says_waiting(assessed.reasons),
+                      allowed=assessed.allowed)
     form = CreatePairForm(guide_id=guide.id, refugee_id=refugee.id)
-    guides, free = eligibility.matchable_guides(branch)
-    pair_form = _pair_form(guides, eligibility.waiting_refugees(branch), free, request.args)
+    pair_form, pair_found = _pair_form(branch, chosen=(refugee.id, guide.id))
     return render_template("matching/pair.html", card=card, assessed=assessed, problems=problems,
-                           plan=plan, form=form, pair_form=pair_form, guide=guide, refugee=refugee)
+                           plan=plan, form=form, pair_form=pair_form, pair_found=pair_found,
+                           guide=guide, refugee=refugee)
+
+
+@bp.route("/pair/choose", methods=["POST"])
+@login_required
+def choose_pair():
+    """Find and choose the two to pair by hand; then show how they fit (the preview's GET)."""
+    branch = current_branch()
+    form, found = _pair_form(branch, request.form)
+    searched = request.form.get(FIND) in ("refugee_id", "guide_id")
+    if not searched and form.validate_on_submit():
+        return redirect(url_for("matching.pair", refugee_id=form.refugee_id.data,
+                                guide_id=form.guide_id.data))
+    if searched:  # without JavaScript: the hits to choose from, on a page of their own
+        form.refugee_id.errors, form.guide_id.errors = [], []
+    return render_template("matching/choose.html", pair_form=form, pair_found=found), (
+        200 if searched else 422)
 
 
 @bp.route("/pair", methods=["POST"])

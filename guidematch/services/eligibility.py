@@ -10,7 +10,7 @@ and a place is free (capacity minus the binding pairings that hold one).
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 
 from sqlalchemy import Select, exists, func, select
 
@@ -60,11 +60,15 @@ def waiting_refugees(branch: Branch) -> list[Refugee]:
     return list(db.session.scalars(waiting_select(branch.id)))
 
 
-def taken_places(branch: Branch) -> dict[int, int]:
-    """Return each guide's places held by pairings awaiting agreement or active (id -> count)."""
-    rows = db.session.execute(
-        select(Pairing.guide_id, func.count())
-        .where(Pairing.branch_id == branch.id, _binding()).group_by(Pairing.guide_id)).all()
+def taken_places(branch: Branch, guide_ids: Collection[int] | None = None) -> dict[int, int]:
+    """Return each guide's places held by pairings awaiting agreement or active (id -> count).
+
+    With `guide_ids`, only those guides' (a page asks for the ones it shows).
+    """
+    stmt = select(Pairing.guide_id, func.count()).where(Pairing.branch_id == branch.id, _binding())
+    if guide_ids is not None:
+        stmt = stmt.where(Pairing.guide_id.in_(list(guide_ids)))
+    rows = db.session.execute(stmt.group_by(Pairing.guide_id)).all()
     return dict(rows)  # type: ignore[arg-type]
 
 

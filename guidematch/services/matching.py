@@ -2,13 +2,15 @@
 
 Who may be matched is `services.eligibility`'s; what a run leaves is saved by
 `services.proposal_store`; who waits without a proposal, and why, is
-`services.waiting`'s; the coordinator's steps on single proposals are in
-`services.proposals`. Profiles go to the core through
-`services.people.record_from_person`, so the scores on the page are the
-scores of `flask match` for the same people.
+`services.waiting`'s (worked out here, when a run is saved); the coordinator's
+steps on single proposals are in `services.proposals`. Profiles go to the core
+through `services.people.record_from_person` (one pair), or for a whole run
+through `services.profile_rows`, which builds the same records from the rows,
+so the scores on the page are the scores of `flask match` for the same people.
 """
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections import Counter
 from collections.abc import Collection, Mapping
@@ -19,12 +21,15 @@ from flask_babel import get_locale, get_translations
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.orm import lazyload
 
 from guidematch import matching as core
 from guidematch.extensions import db
 from guidematch.matching import Forbidden, MatchInputError, Reason, gender_wish_met
 from guidematch.models import Branch, Guide, Pairing, Refugee
-from guidematch.services import audit, clock, eligibility, proposal_store
+from guidematch.services import (
+    audit, clock, eligibility, profile_rows, proposal_store, waiting,
+)
 from guidematch.services.errors import DomainError
 from guidematch.services.people import record_from_person
 
@@ -75,11 +80,16 @@ def run_matching(branch: Branch, *, guide_ids: Collection[int] | None = None,
     # One run at a time per branch (PostgreSQL row lock; SQLite has one writer anyway).
     db.session.execute(select(Branch.id).where(Branch.id == branch.id).with_for_update())
     summary = RunSummary()
-    guides, places = eligibility.matchable_guides(branch)
-    refugees = eligibility.waiting_refugees(branch)
+    # The people without their tags: the profiles come from the rows (`profile_rows`).
+    guides = list(db.session.scalars(eligibility.can_guide_select(branch.id)
+                                     .options(lazyload(Guide.tags))))
+    taken = eligibility.taken_places(branch)
+    places = {g.id: eligibility.places_left(g, taken) for g in guides}
+    refugees = list(db.session.scalars(eligibility.waiting_select(branch.id)
+                                       .options(lazyload(Refugee.tags))))
     guide_by_id = {g.id: g for g in guides}
     refugee_by_id = {r.id: r for r in refugees}
-    current = proposal_store.proposals(branch, for_update=True)
+    current = proposal_store.proposals(branch, for_update=True, with_people=False)
     locks = _keep_locks([p for p in current if p.locked], refugee_by_id, places, summary)
 
     chosen_g = set(guide_by_id) if guide_ids is None else set(guide_ids) & set(guide_by_id)
@@ -89,11 +99,14 @@ def run_matching(branch: Branch, *, guide_ids: Collection[int] | None = None,
     excluded = [(g, r) for g, r in proposal_store.excluded_pairs(branch)
                 if g in chosen_g and r in chosen_r]
 
+    guide_rows = profile_rows.records(Guide, chosen_g)
+    records = [dataclasses.replace(guide_rows[g], capacity=places[g]) for g in chosen_g]
+    refugee_rows = profile_rows.records(Refugee, chosen_r)
+    refugee_records = {refugee_by_id[r].ref: refugee_rows[r] for r in chosen_r}
     while True:
         try:
             result = core.solve(
-                [eligibility.guide_record(guide_by_id[g], places[g]) for g in chosen_g],
-                [record_from_person(refugee_by_id[r]) for r in chosen_r],
+                records, list(refugee_records.values()),
                 weights=weights, min_score=branch.min_score, today=today,
                 locked=[(p.guide.ref, p.refugee.ref) for p in locks],
                 excluded=[(guide_by_id[g].ref, refugee_by_id[r].ref) for g, r in excluded])
@@ -116,7 +129,17 @@ def run_matching(branch: Branch, *, guide_ids: Collection[int] | None = None,
     summary.locked = sum(1 for p in result.pairs if p.locked)
     summary.unmatched = [(refugee_by_ref[u.refugee_id], u.reason.key)
                          for u in result.unmatched_refugees]
+    # Why each of them waits is worked out now, once, and saved with the run.
+    rows = waiting.explain(
+        result, guide_by_ref, refugee_by_ref, records, refugee_records, weights=weights,
+        today=today,
+        excluded=[(guide_by_id[g].ref, refugee_by_id[r].ref) for g, r in excluded],
+        min_score=branch.min_score,
+        others=lambda: waiting.guides_elsewhere(branch, chosen_g))
     summary.seconds = time.perf_counter() - started
+    waiting.save_run(branch, rows, refugees=summary.refugees, guides=summary.guides,
+                     proposed=summary.proposed, seconds=summary.seconds,
+                     created_by_id=created_by_id)
     audit.record("matching.run", branch, branch_id=branch.id, refugees=summary.refugees,
                  guides=summary.guides, proposed=summary.proposed, locked=summary.locked,
                  waiting=len(summary.unmatched), dropped_locks=len(summary.dropped),

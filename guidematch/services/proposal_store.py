@@ -5,18 +5,19 @@ put into words only when shown, in the reader's language.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass
 
 from flask_babel import force_locale, get_translations
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import case, delete, func, insert, select
+from sqlalchemy.orm import joinedload, lazyload, load_only
 
 from guidematch import matching as core
 from guidematch.extensions import db
 from guidematch.matching import Reason
 from guidematch.models import Branch, Guide, MatchExclusion, Pairing, Refugee
-from guidematch.services import clock
-from guidematch.vocabulary import PairingStatus
+from guidematch.services import clock, eligibility
+from guidematch.vocabulary import BINDING_PAIRING_STATUSES, PairingStatus
 
 
 # ------------------------------------------------------------------ reasons as JSON
@@ -56,29 +57,136 @@ def reason_words(data, locale: str) -> list[str]:
     return words(reasons_from_json(data), locale)
 
 
+# ------------------------------------------------------------------ places
+
+@dataclass(frozen=True)
+class Places:
+    """A guide's places as the matching counts them: pairings hold some, locked proposals more."""
+
+    capacity: int
+    taken: int = 0      # held by pairings awaiting agreement or active
+    locked: int = 0     # held by locked proposals (of other refugees than the one asked about)
+
+    @property
+    def for_run(self) -> int:
+        """Places a run may fill, its locked proposals included (the core's capacity)."""
+        return max(0, self.capacity - self.taken)
+
+    @property
+    def free(self) -> int:
+        """Places a new proposal can take: neither a pairing nor a locked proposal holds them."""
+        return max(0, self.for_run - self.locked)
+
+
+def places(branch: Branch, guides: Collection[Guide], *,
+           besides_refugee: int | None = None) -> dict[int, Places]:
+    """Return the places of these guides (by id), the one rule the run and pairing by hand share.
+
+    `besides_refugee`: a locked proposal of this refugee does not count as
+    held (pairing them by hand replaces it).
+    """
+    ids = [g.id for g in guides]
+    if not ids:
+        return {}
+    taken = eligibility.taken_places(branch, ids)
+    lock = select(Pairing.guide_id, func.count()).where(
+        Pairing.branch_id == branch.id, Pairing.status == PairingStatus.PROPOSED,
+        Pairing.locked.is_(True), Pairing.guide_id.in_(ids))
+    if besides_refugee is not None:
+        lock = lock.where(Pairing.refugee_id != besides_refugee)
+    locked = dict(db.session.execute(lock.group_by(Pairing.guide_id)).all())
+    return {g.id: Places(g.capacity, taken.get(g.id, 0), locked.get(g.id, 0)) for g in guides}
+
+
+def guide_counts(branch: Branch) -> tuple[int, int]:
+    """Return how many guides can take a refugee now, and their places a run may fill."""
+    taken = (select(func.count()).where(Pairing.guide_id == Guide.id,
+                                        Pairing.status.in_(BINDING_PAIRING_STATUSES))
+             .correlate(Guide).scalar_subquery())
+    sub = eligibility.can_guide_select(branch.id).order_by(None).add_columns(
+        (Guide.capacity - taken).label("free")).subquery()
+    guides, free = db.session.execute(
+        select(func.count(), func.coalesce(func.sum(sub.c.free), 0))).one()
+    return int(guides), int(free)
+
+
 # ------------------------------------------------------------------ reading
 
-def proposals(branch: Branch, *, for_update: bool = False) -> list[Pairing]:
+def proposals(branch: Branch, *, for_update: bool = False,
+              involving: tuple[Guide, Refugee] | None = None,
+              with_people: bool = True) -> list[Pairing]:
     """Return the branch's proposals, best score first (locked and hand-made ones included).
 
     `for_update` locks their rows (PostgreSQL) until the transaction ends: a
     proposal another coordinator is confirming at that moment is then either
     confirmed first (and no longer a proposal here) or waits for this one.
+    `involving`: only the proposals of this guide or of this refugee.
+    `with_people=False` leaves the two people to be loaded when asked for (a
+    run needs only the ids of hundreds of proposals).
     """
     stmt = select(Pairing).where(
         Pairing.branch_id == branch.id, Pairing.status == PairingStatus.PROPOSED,
     ).order_by(Pairing.score.desc().nulls_last(), Pairing.id)
+    if not with_people:
+        stmt = stmt.options(lazyload(Pairing.guide), lazyload(Pairing.refugee))
+    if involving is not None:
+        guide, refugee = involving
+        stmt = stmt.where((Pairing.guide_id == guide.id) | (Pairing.refugee_id == refugee.id))
     if for_update:
         stmt = stmt.with_for_update(of=Pairing)
     return list(db.session.scalars(stmt).unique())
 
 
-def exclusions(branch: Branch) -> list[MatchExclusion]:
-    """Return the branch's excluded pairs, newest first, with their two people."""
-    return list(db.session.scalars(
-        select(MatchExclusion).where(MatchExclusion.branch_id == branch.id)
-        .options(joinedload(MatchExclusion.guide), joinedload(MatchExclusion.refugee))
-        .order_by(MatchExclusion.created_at.desc(), MatchExclusion.id.desc())).unique())
+# What a proposal card prints of each person (their tags come with the selectin load).
+CARD_COLUMNS = ("id", "branch_id", "first_name", "last_name", "gender", "birth_year",
+                "family_situation", "district", "lat", "lon")
+GUIDE_CARD_COLUMNS = ("capacity", "has_car", "has_pets", "police_certificate_on", "status")
+REFUGEE_CARD_COLUMNS = ("waiting_since", "norwegian_level", "pets_ok", "interpreter_needed")
+
+
+def card_columns(model) -> list:
+    """Return the columns of `model` that a proposal card prints."""
+    own = GUIDE_CARD_COLUMNS if model is Guide else REFUGEE_CARD_COLUMNS
+    return [getattr(model, name) for name in CARD_COLUMNS + own]
+
+
+def proposals_page(branch: Branch, clauses=(), *, page: int = 1, per_page: int = 20):
+    """Return one page (Flask-SQLAlchemy Pagination) of the proposals whose refugee the
+    clauses keep, best score first, with only what the cards print."""
+    stmt = (select(Pairing).join(Refugee, Pairing.refugee_id == Refugee.id)
+            .where(Pairing.branch_id == branch.id, Pairing.status == PairingStatus.PROPOSED,
+                   *clauses)
+            .options(joinedload(Pairing.guide).load_only(*card_columns(Guide)),
+                     joinedload(Pairing.refugee).load_only(*card_columns(Refugee)))
+            .order_by(Pairing.score.desc().nulls_last(), Pairing.id))
+    return db.paginate(stmt, page=page, per_page=per_page, error_out=False, count=True)
+
+
+def proposal_counts(branch: Branch) -> tuple[int, int]:
+    """Return how many proposals the branch has, and how many of them are locked."""
+    total, locked = db.session.execute(
+        select(func.count(), func.coalesce(func.sum(case((Pairing.locked.is_(True), 1),
+                                                          else_=0)), 0))
+        .where(Pairing.branch_id == branch.id, Pairing.status == PairingStatus.PROPOSED)).one()
+    return int(total), int(locked)
+
+
+def exclusions(branch: Branch, limit: int | None = None) -> list[MatchExclusion]:
+    """Return the branch's excluded pairs, newest first, with their two people's names."""
+    stmt = (select(MatchExclusion).where(MatchExclusion.branch_id == branch.id)
+            .options(joinedload(MatchExclusion.guide).options(
+                         load_only(Guide.first_name, Guide.last_name), lazyload(Guide.tags)),
+                     joinedload(MatchExclusion.refugee).options(
+                         load_only(Refugee.first_name, Refugee.last_name),
+                         lazyload(Refugee.tags)))
+            .order_by(MatchExclusion.created_at.desc(), MatchExclusion.id.desc()).limit(limit))
+    return list(db.session.scalars(stmt).unique())
+
+
+def exclusion_count(branch: Branch) -> int:
+    """Return how many pairs the branch never proposes again."""
+    return db.session.scalar(select(func.count()).select_from(MatchExclusion)
+                             .where(MatchExclusion.branch_id == branch.id)) or 0
 
 
 def excluded_pairs(branch: Branch) -> set[tuple[int, int]]:
@@ -103,19 +211,24 @@ def store(branch: Branch, current: list[Pairing], locks: list[Pairing], result: 
     existing = {(p.guide_id, p.refugee_id): p for p in current if p.id in kept_ids or not p.locked}
     now = clock.now()
     wanted = set()
+    new_rows = []   # inserted in one executemany: a run at city scale adds hundreds
     for pair in result.pairs:
         guide, refugee = guides[pair.guide_id], refugees[pair.refugee_id]
         wanted.add((guide.id, refugee.id))
         pairing = existing.get((guide.id, refugee.id))
         if pairing is None:
-            pairing = Pairing(branch_id=branch.id, guide=guide, refugee=refugee,
-                              status=PairingStatus.PROPOSED, created_by_id=created_by_id,
-                              proposed_at=now)
-            db.session.add(pairing)
-        elif not pairing.locked:
+            new_rows.append({"branch_id": branch.id, "guide_id": guide.id,
+                             "refugee_id": refugee.id, "status": PairingStatus.PROPOSED,
+                             "created_by_id": created_by_id, "proposed_at": now,
+                             "locked": False, "score": round(pair.score, 1),
+                             "reasons": reasons_to_json(pair.reasons)})
+            continue
+        if not pairing.locked:
             pairing.proposed_at = now
         pairing.score = round(pair.score, 1)
         pairing.reasons = reasons_to_json(pair.reasons)
-    for key, pairing in existing.items():
-        if key not in wanted and not pairing.locked:
-            db.session.delete(pairing)
+    gone = [p.id for key, p in existing.items() if key not in wanted and not p.locked]
+    if gone:
+        db.session.execute(delete(Pairing).where(Pairing.id.in_(gone)))
+    if new_rows:
+        db.session.execute(insert(Pairing), new_rows)

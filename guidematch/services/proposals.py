@@ -37,21 +37,24 @@ def plan_manual_pair(guide: Guide, refugee: Refugee) -> PairPlan:
     The refugee's other proposals are replaced; if the guide's free places are
     all proposed already, the guide's weakest unlocked proposals make room.
     """
-    places = eligibility.places_left(guide, eligibility.taken_places(guide.branch))
-    if places == 0:
+    taken = eligibility.taken_places(guide.branch, [guide.id]).get(guide.id, 0)
+    if proposal_store.Places(guide.capacity, taken).for_run == 0:
         raise DomainError(_("%(name)s has no free place: all %(capacity)s are taken.",
                             name=guide.first_name, capacity=guide.capacity), "guide_id")
-    current = proposal_store.proposals(guide.branch, for_update=True)
+    current = proposal_store.proposals(guide.branch, for_update=True,
+                                       involving=(guide, refugee))
     same = next((p for p in current if p.guide_id == guide.id and p.refugee_id == refugee.id),
                 None)
     others = [p for p in current if p.guide_id == guide.id and p.refugee_id != refugee.id]
-    if sum(p.locked for p in others) >= places:
+    # Counted from the rows just locked, by the rule the page and the run use (`Places`).
+    held = proposal_store.Places(guide.capacity, taken, sum(p.locked for p in others))
+    if held.free == 0:
         raise DomainError(_("Every free place of %(name)s is held by a locked proposal. Unlock or "
                             "reject one of them first.", name=guide.first_name), "guide_id")
     weakest_first = sorted((p for p in others if not p.locked), key=lambda p: (p.score or 0, -p.id))
     return PairPlan(same=same,
                     replaced=[p for p in current if p.refugee_id == refugee.id and p is not same],
-                    displaced=weakest_first[:max(0, len(others) - places + 1)])
+                    displaced=weakest_first[:max(0, len(others) - held.for_run + 1)])
 
 
 @dataclass

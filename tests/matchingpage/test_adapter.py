@@ -150,8 +150,9 @@ def test_a_rejected_pair_is_never_proposed_again(db, branch):
     summary = matching.run_matching(branch)
     assert summary.proposed == 0 and proposal_store.proposals(branch) == []
     assert summary.unmatched == [(amal, waiting.NO_ALLOWED_GUIDE)]
-    assert waiting.waiting_without_proposal(branch) == [
-        waiting.Waiting(amal, waiting.NO_ALLOWED_GUIDE, fitting=0, rule=Forbidden.EXCLUDED)]
+    assert waiting.waiting_without_proposal(branch) == [   # Kari is of her kind, but rejected
+        waiting.Waiting(amal, waiting.NO_ALLOWED_GUIDE, fitting=0, rule=Forbidden.EXCLUDED,
+                        need=waiting.Need(available=1))]
     assert matching.score_pair(kari, amal).forbidden == Forbidden.EXCLUDED
     with pytest.raises(DomainError, match="avvist tidligere"):
         proposals.manual_pair(kari, amal)
@@ -240,18 +241,38 @@ def test_a_locked_proposal_whose_profiles_now_break_a_rule_is_removed(db, branch
 
 def test_who_waits_without_a_proposal_and_why(db, branch):
     factories.make_guide(branch, first_name="Kari", gender="female")
-    factories.make_refugee(branch, first_name="Amal", waiting_since=date(2026, 1, 1))
+    amal = factories.make_refugee(branch, first_name="Amal", waiting_since=date(2026, 1, 1))
     rania = factories.make_refugee(branch, first_name="Rania", waiting_since=date(2026, 2, 1))
     ahmad = factories.make_refugee(branch, first_name="Ahmad", gender="male",
-                                   gender_preference="same")
+                                   gender_preference="same", pets_ok=False)
     matching.run_matching(branch)
     assert proposed(branch) == {("Kari", "Amal")}   # the longer wait wins
     assert waiting.waiting_without_proposal(branch) == [
-        waiting.Waiting(rania, waiting.GUIDES_TAKEN, fitting=1),
-        waiting.Waiting(ahmad, waiting.NO_ALLOWED_GUIDE, rule=Forbidden.GENDER_PREFERENCE)]
+        # who is ahead of Rania: the refugee given the one guide who fits her
+        waiting.Waiting(rania, waiting.GUIDES_TAKEN, fitting=1, ahead=(amal,), ahead_total=1),
+        # no male guide without pets exists at all, available or not
+        waiting.Waiting(ahmad, waiting.NO_ALLOWED_GUIDE, rule=Forbidden.GENDER_PREFERENCE,
+                        need=waiting.Need(gender="male", no_pets=True))]
     proposals.reject_proposal(proposal_store.proposals(branch)[0])   # Kari is free again
-    assert waiting.Waiting(rania, waiting.GUIDE_FREE, fitting=1) in (
-        waiting.waiting_without_proposal(branch))
+    assert waiting.Waiting(rania, waiting.GUIDE_FREE, fitting=1, ahead=(amal,),
+                           ahead_total=1) in waiting.waiting_without_proposal(branch)
+
+
+def test_why_waiting_counts_guides_of_the_kind_needed_who_are_not_available(db, branch):
+    factories.make_guide(branch, first_name="Kari", gender="female")
+    factories.make_guide(branch, first_name="Ola", gender="male", status=GuideStatus.APPLIED)
+    factories.make_guide(branch, first_name="Per", gender="male", has_pets=True,
+                         status=GuideStatus.INACTIVE)
+    ahmad = factories.make_refugee(branch, first_name="Ahmad", gender="male",
+                                   gender_preference="same", pets_ok=False)
+    late = factories.make_refugee(branch, first_name="Late")
+    matching.run_matching(branch)
+    assert [(w.refugee, w.reason, w.need) for w in waiting.waiting_without_proposal(branch)] == [
+        (ahmad, waiting.NO_ALLOWED_GUIDE, waiting.Need(gender="male", no_pets=True, registered=1))]
+    fresh = factories.make_refugee(branch, first_name="Fresh")   # the run has not seen her
+    assert [(w.refugee, w.reason) for w in waiting.waiting_without_proposal(branch)][-1] == (
+        fresh, waiting.NOT_IN_RUN)
+    assert late.id in {p.refugee_id for p in proposal_store.proposals(branch)}
 
 
 def test_accepting_a_proposal_confirms_it(db, branch):
