@@ -82,7 +82,7 @@ def attendance(meeting_id: int):
     form = ActionForm()
     rows = group_meetings.attendance_list(meeting)
     if form.validate_on_submit():
-        listed = {(side, person.id) for side, person, _came in rows}
+        listed = {(row.side, row.person_id) for row in rows}
         present = set()
         for value in request.form.getlist("present"):
             side, _sep, person_id = value.partition(":")
