@@ -113,11 +113,11 @@ def _follow(rng: random.Random, pairing, start: date, last: date, today: date) -
 
 
 def _branch(rng: random.Random, synth, slug: str, n_refugees: int, n_guides: int,
-            n_pairings: int, today: date, counts: dict[str, int]) -> str:
+            n_pairings: int, today: date, counts: dict[str, int], suffix: str = "") -> str:
     name = synth.BRANCHES[slug][0]
-    branch = branches.create_branch(slug, f"{name} Røde Kors")
+    branch = branches.create_branch(slug + suffix, f"{name} Røde Kors{suffix}")
     branch.districts = list(synth.BRANCHES[slug][3])
-    email = f"koordinator@{slug}.example.org"
+    email = f"koordinator@{slug}{suffix}.example.org"
     accounts.create_user(email, f"Koordinator {name}", PASSWORD, Role.COORDINATOR, branch)
     guide_rows = [synth.guide(rng, counts.get("guides", 0) + i, slug, today)
                   for i in range(1, n_guides + 1)]
@@ -186,8 +186,11 @@ def _branch(rng: random.Random, synth, slug: str, n_refugees: int, n_guides: int
 
 
 def build(scale: float = 1.0, seed: int = 11, today: date | None = None,
-          progress=lambda text: None) -> Built:
-    """Fill an empty database with the data set at `scale` (1.0: the issue's size); commit."""
+          progress=lambda text: None, suffix: str = "") -> Built:
+    """Fill an empty database with the data set at `scale` (1.0: the issue's size); commit.
+
+    `suffix` is added to the branches' slugs, so that two sizes can live side by side.
+    """
     rng = random.Random(seed)
     synth = _synth()
     today = today or date.today()
@@ -196,7 +199,7 @@ def build(scale: float = 1.0, seed: int = 11, today: date | None = None,
     for slug, n_refugees, n_guides, n_pairings in SHAPE:
         size = (max(4, round(n_refugees * scale)), max(3, round(n_guides * scale)),
                 max(2, round(n_pairings * scale)))
-        built.coordinators[slug] = _branch(rng, synth, slug, *size, today, built.counts)
+        built.coordinators[slug] = _branch(rng, synth, slug, *size, today, built.counts, suffix)
         progress(f"{slug}: {size[0]} refugees, {size[1]} guides, {size[2]} pairings "
                  f"({time.perf_counter() - began:.0f} s)")
     built.seconds = time.perf_counter() - began
