@@ -8,7 +8,7 @@ People come from ../shared/tools/synth_profiles.py (realistic names, languages,
 districts) and enter through the CSV import service; guides are approved with
 `applicants.approve_guide`; pairings are made by hand (`proposals.manual_pair`, so
 every hard rule is checked), confirmed, signed on paper and followed with
-`meetings.add_log` and `add_pause`; some are completed or ended early by the
+`meetings.add_logs` (the rules of `add_log`, one flush a pairing) and `add_pause`; some are completed or ended early by the
 pairing services; each branch has a group meeting with invitations and attendance,
 and a matching run leaves proposals. Everything a coordinator page shows was written
 by the code that writes it in production (emails in the outbox included).
@@ -89,7 +89,7 @@ def _pair(rng: random.Random, guides: list[Guide], refugees: list[Refugee], toda
 
 def _follow(rng: random.Random, pairing, start: date, last: date, today: date) -> int:
     """Log most weeks of a pairing (some twice), and now and then a holiday; return the logs."""
-    logs = 0
+    entries = []
     quiet = rng.random() < .12  # a pair that stopped meeting: the at-risk list's people
     day = start
     while day <= last:
@@ -98,9 +98,9 @@ def _follow(rng: random.Random, pairing, start: date, last: date, today: date) -
         for _twice in range(2 if rng.random() < .35 else 1):
             if rng.random() < .88:
                 met_on = min(last, day + timedelta(days=rng.randint(0, 6)))
-                meetings.add_log(pairing, met_on, rng.choice(MINUTES), ["walk"], today=today)
-                logs += 1
+                entries.append((met_on, rng.choice(MINUTES), ["walk"], ""))
         day += timedelta(days=7)
+    meetings.add_logs(pairing, entries, today=today)
     if rng.random() < .1 and pairing.planned_end and (last - start).days > 40:
         first = start + timedelta(days=rng.randint(7, (last - start).days - 7))
         try:
@@ -109,7 +109,7 @@ def _follow(rng: random.Random, pairing, start: date, last: date, today: date) -
                                    PauseReason.HOLIDAY)
         except DomainError:
             pass
-    return logs
+    return len(entries)
 
 
 def _branch(rng: random.Random, synth, slug: str, n_refugees: int, n_guides: int,
