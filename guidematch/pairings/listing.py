@@ -3,13 +3,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from math import ceil
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, lazyload, load_only
 
 from guidematch.extensions import db
 from guidematch.models import Branch, Guide, Pairing, Refugee
+from guidematch.paging import Pager
 from guidematch.programme import Risk
 from guidematch.services import compliance
 from guidematch.vocabulary import PairingStatus
@@ -34,56 +34,6 @@ class Row:
     last_log: date | None = None
 
 
-@dataclass(frozen=True)
-class Pager:
-    """A page of a list, with what the pagination macro asks of it."""
-
-    page: int
-    per_page: int
-    total: int
-    tab: str
-
-    @property
-    def pages(self) -> int:
-        return max(1, ceil(self.total / self.per_page))
-
-    @property
-    def offset(self) -> int:
-        return (self.page - 1) * self.per_page
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
-
-    @property
-    def prev_num(self) -> int:
-        return self.page - 1
-
-    @property
-    def next_num(self) -> int:
-        return self.page + 1
-
-    def iter_pages(self, left_edge=1, left_current=2, right_current=2, right_edge=1):
-        """Yield page numbers to link, None for a gap (as Flask-SQLAlchemy's pagination)."""
-        last = 0
-        for number in range(1, self.pages + 1):
-            if (number <= left_edge or self.page - left_current <= number <= self.page + right_current
-                    or number > self.pages - right_edge):
-                if last + 1 != number:
-                    yield None
-                yield number
-                last = number
-
-    def with_args(self, **changes) -> dict[str, str]:
-        """Return the URL arguments of this tab with some changed (None removes one)."""
-        args = {"tab": self.tab, **changes}
-        return {key: value for key, value in args.items() if value not in (None, "")}
-
-
 def _by_ids(ids: list[int]) -> dict[int, Pairing]:
     if not ids:
         return {}
@@ -95,15 +45,15 @@ def tab_page(branch: Branch, tab: str, page: int, today: date) -> tuple[list[Row
     """Return one page of a tab's rows (the at-risk tab: those who need a call, longest silence first)."""
     if tab == AT_RISK:
         found = compliance.at_risk(branch, today)
-        pager = Pager(min(page, max(1, ceil(len(found) / PER_PAGE))), PER_PAGE, len(found), tab)
-        chosen = found[pager.offset:pager.offset + PER_PAGE]
+        pager = Pager(page, PER_PAGE, len(found), {"tab": tab})
+        chosen = pager.slice(found)
         pairings = _by_ids([r.pairing_id for r in chosen])
         return [Row(pairings[r.pairing_id], r.risks, r.last_log) for r in chosen], pager
     status = PairingStatus(tab)
     where = (Pairing.branch_id == branch.id, Pairing.status == status)
     total = db.session.scalar(select(func.count()).select_from(Pairing).where(*where))
     stmt = select(Pairing).where(*where).order_by(Pairing.start_date.desc(), Pairing.id.desc())
-    pager = Pager(min(page, max(1, ceil(total / PER_PAGE))), PER_PAGE, total, tab)
+    pager = Pager(page, PER_PAGE, total, {"tab": tab})
     pairings = db.session.scalars(stmt.options(*lean_people()).offset(pager.offset).limit(PER_PAGE))
     risks = compliance.risks_by_pairing(branch, today) if status == PairingStatus.ACTIVE else {}
     return [Row(p, risks.get(p.id, [])) for p in pairings], pager

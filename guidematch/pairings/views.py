@@ -14,6 +14,7 @@ from guidematch.extensions import db
 from guidematch.form_errors import flash_error, show_error
 from guidematch.models import Pairing
 from guidematch.pairings import listing, tracking
+from guidematch.paging import page_number
 from guidematch.pairings.forms import ActionForm, EndForm
 from guidematch.pairings.page import render_pairing
 from guidematch.scoping import branch_select, current_branch, get_in_branch_or_404
@@ -46,8 +47,7 @@ def index():
         abort(404)
     branch = current_branch()
     today = clock.today()
-    page = max(1, min(request.args.get("page", 1, type=int) or 1, 100_000))
-    rows, pager = listing.tab_page(branch, tab, page, today)
+    rows, pager = listing.tab_page(branch, tab, page_number(request.args), today)
     counts = dict(db.session.execute(
         branch_select(Pairing).with_only_columns(Pairing.status, func.count()).group_by(Pairing.status)).all())
     return render_template("pairings/index.html", tabs=TABS, tab=tab, rows=rows, pager=pager,

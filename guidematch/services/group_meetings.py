@@ -195,6 +195,12 @@ def attendance_list(meeting: GroupMeeting) -> list[AttendanceRow]:
                   key=lambda r: (r.side != Respondent.GUIDE, r.first_name.lower(), r.person_id))
 
 
+def named(rows: list[AttendanceRow], q: str) -> list[AttendanceRow]:
+    """Return the rows whose full name holds every word of `q` (any case)."""
+    words = q.casefold().split()
+    return [row for row in rows if all(w in row.full_name.casefold() for w in words)]
+
+
 def record_attendance(meeting: GroupMeeting, present: set[tuple[Respondent, int]],
                       listed: set[tuple[Respondent, int]]) -> None:
     """Tick who came: everyone `listed` is marked present or absent."""
