@@ -59,7 +59,8 @@ def national(folder: Path, seed: int = 1) -> tuple[Path, Path]:
         for _ in range(size // 3):
             guides.append({**synth.guide(rng, len(guides) + 1, key, TODAY), "branch": f"b{b}"})
         for _ in range(size - size // 3):
-            refugees.append({**synth.refugee(rng, len(refugees) + 1, key, TODAY), "branch": f"b{b}"})
+            person = synth.refugee(rng, len(refugees) + 1, key, TODAY)
+            refugees.append({**person, "branch": f"b{b}"})
     _write(folder / "national_guides.csv", guides)
     _write(folder / "national_refugees.csv", refugees)
     return folder / "national_guides.csv", folder / "national_refugees.csv"
@@ -70,7 +71,8 @@ def one_branch(folder: Path, n: int, seed: int = 2) -> tuple[Path, Path]:
     synth, rng = _synth(), random.Random(seed)
     key = next(iter(synth.BRANCHES))
     _write(folder / "big_guides.csv", [synth.guide(rng, i, key, TODAY) for i in range(1, n + 1)])
-    _write(folder / "big_refugees.csv", [synth.refugee(rng, i, key, TODAY) for i in range(1, n + 1)])
+    _write(folder / "big_refugees.csv",
+           [synth.refugee(rng, i, key, TODAY) for i in range(1, n + 1)])
     return folder / "big_guides.csv", folder / "big_refugees.csv"
 
 

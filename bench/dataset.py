@@ -8,8 +8,8 @@ People come from ../shared/tools/synth_profiles.py (realistic names, languages,
 districts) and enter through the CSV import service; guides are approved with
 `applicants.approve_guide`; pairings are made by hand (`proposals.manual_pair`, so
 every hard rule is checked), confirmed, signed on paper and followed with
-`meetings.add_logs` (the rules of `add_log`, one flush a pairing) and `add_pause`; some are completed or ended early by the
-pairing services; each branch has a group meeting with invitations and attendance,
+`meetings.add_logs` (the rules of `add_log`, one flush a pairing) and `add_pause`;
+some are completed or ended early by the pairing services; each branch has a group meeting with invitations and attendance,
 and a matching run leaves proposals. Everything a coordinator page shows was written
 by the code that writes it in production (emails in the outbox included).
 """
@@ -69,9 +69,9 @@ class Built:
 
 def _approve(rng: random.Random, guide: Guide, today: date) -> None:
     interview = today - timedelta(days=rng.randint(30, 700))
+    police = interview + timedelta(days=10) if rng.random() < .5 else None
     credentials = applicants.Credentials(interview, interview + timedelta(days=7),
-                                         interview + timedelta(days=7),
-                                         interview + timedelta(days=10) if rng.random() < .5 else None)
+                                         interview + timedelta(days=7), police)
     applicants.approve_guide(guide, credentials, today)
 
 
@@ -167,9 +167,9 @@ def _branch(rng: random.Random, synth, slug: str, n_refugees: int, n_guides: int
     db.session.commit()
 
     now = datetime.combine(today, at_time(0), tzinfo=timezone.utc)
-    series = group_meetings.schedule_series(branch, "Fellesmøte", today - timedelta(days=40), 3, 3, 1,
-                                            at_time(18),
-                                            location="Frivilligsentralen", now=now - timedelta(days=45))
+    series = group_meetings.schedule_series(
+        branch, "Fellesmøte", today - timedelta(days=40), 3, 3, 1, at_time(18),
+        location="Frivilligsentralen", now=now - timedelta(days=45))
     past = series[0]
     group_meetings.send_invitations(past)
     rows = group_meetings.attendance_list(past)
@@ -178,8 +178,9 @@ def _branch(rng: random.Random, synth, slug: str, n_refugees: int, n_guides: int
     db.session.commit()
     run = matching.run_matching(branch, today=today)
     counts["proposed"] = counts.get("proposed", 0) + run.proposed
-    counts["waiting_" + slug] = db.session.scalar(db.select(db.func.count()).select_from(Refugee).where(
-        Refugee.branch_id == branch.id, Refugee.status == RefugeeStatus.WAITING))
+    counts["waiting_" + slug] = db.session.scalar(
+        db.select(db.func.count()).select_from(Refugee)
+        .where(Refugee.branch_id == branch.id, Refugee.status == RefugeeStatus.WAITING))
     counts["free_guides_" + slug] = len(free)
     db.session.commit()
     return email

@@ -35,7 +35,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 SIZES = {"full": 1.0, "medium": 0.25, "small": 0.05, "tiny": 0.01}
-PG_SERVER = os.environ.get("GUIDEMATCH_BENCH_POSTGRES", "postgresql:///postgres?host=/var/run/postgresql")
+PG_SERVER = os.environ.get("GUIDEMATCH_BENCH_POSTGRES",
+                           "postgresql:///postgres?host=/var/run/postgresql")
 GOAL_MS, GOAL_BYTES = 200, 300_000
 
 
@@ -60,8 +61,8 @@ def _pg_admin(sql: str) -> None:
 def _app(url: str, **extra):
     from guidematch import create_app
 
-    return create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "RATELIMIT_ENABLED": False,
-                       "MAIL_SERVER": "", **extra})
+    return create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench",
+                       "RATELIMIT_ENABLED": False, "MAIL_SERVER": "", **extra})
 
 
 def build_database(url: str, scale: float) -> tuple[str, float]:
@@ -81,33 +82,36 @@ def build_database(url: str, scale: float) -> tuple[str, float]:
 
 
 def pages(url: str, email: str) -> list[tuple[str, str]]:
-    """Return (name, path) of every coordinator page to measure, with ids from the biggest branch."""
+    """Return (name, path) of every coordinator page to measure, ids from the biggest branch."""
     from sqlalchemy import func, select
 
     from guidematch.extensions import db
-    from guidematch.models import GroupMeeting, Guide, MeetingLog, OutboxMessage, Pairing, Refugee, User
+    from guidematch.models import (
+        GroupMeeting, Guide, MeetingLog, OutboxMessage, Pairing, Refugee, User,
+    )
     from guidematch.vocabulary import GuideStatus, PairingStatus, RefugeeStatus
 
     app = _app(url)
     with app.app_context():
         branch_id = db.session.scalar(select(User.branch_id).where(User.email == email))
-        guide = db.session.scalar(select(Guide.id).where(Guide.branch_id == branch_id,
-                                                         Guide.status == GuideStatus.PAIRED).limit(1))
-        refugee = db.session.scalar(select(Refugee.id).where(Refugee.branch_id == branch_id).limit(1))
-        waiting = db.session.scalar(select(Refugee.id).where(
-            Refugee.branch_id == branch_id, Refugee.status == RefugeeStatus.WAITING).limit(1))
-        free = db.session.scalar(select(Guide.id).where(Guide.branch_id == branch_id,
-                                                        Guide.status == GuideStatus.AVAILABLE).limit(1))
-        applicant = db.session.scalar(select(Guide.id).where(Guide.branch_id == branch_id,
-                                                             Guide.status == GuideStatus.APPLIED).limit(1))
+
+        def first(column, *where):
+            return db.session.scalar(select(column).where(*where).order_by(column).limit(1))
+
+        guide = first(Guide.id, Guide.branch_id == branch_id, Guide.status == GuideStatus.PAIRED)
+        refugee = first(Refugee.id, Refugee.branch_id == branch_id)
+        waiting = first(Refugee.id, Refugee.branch_id == branch_id,
+                        Refugee.status == RefugeeStatus.WAITING)
+        free = first(Guide.id, Guide.branch_id == branch_id, Guide.status == GuideStatus.AVAILABLE)
+        applicant = first(Guide.id, Guide.branch_id == branch_id,
+                          Guide.status == GuideStatus.APPLIED)
         pairing = db.session.scalar(
             select(Pairing.id).join(MeetingLog, MeetingLog.pairing_id == Pairing.id)
             .where(Pairing.branch_id == branch_id, Pairing.status == PairingStatus.ACTIVE)
             .group_by(Pairing.id).order_by(func.count().desc()).limit(1))
         meeting = db.session.scalar(select(GroupMeeting.id).where(GroupMeeting.branch_id == branch_id)
                                     .order_by(GroupMeeting.starts_at).limit(1))
-        message = db.session.scalar(select(OutboxMessage.id).where(OutboxMessage.branch_id == branch_id)
-                                    .limit(1))
+        message = first(OutboxMessage.id, OutboxMessage.branch_id == branch_id)
     listed = [
         ("dashboard", "/"),
         ("guides", "/guides"),
@@ -155,7 +159,8 @@ def count_queries(url: str, email: str, listed: list[tuple[str, str]]) -> dict[s
     counts: dict[str, int] = {}
     with app.app_context():
         client = app.test_client()
-        assert client.post("/login", data={"email": email, "password": dataset.PASSWORD}).status_code == 302
+        login = {"email": email, "password": dataset.PASSWORD}
+        assert client.post("/login", data=login).status_code == 302
         seen: list[str] = []
 
         def count(_conn, _cursor, statement, *_args):
@@ -206,8 +211,8 @@ def serve(url: str, workers: int) -> tuple[subprocess.Popen, str]:
     env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": secrets.token_hex(16),
            "RATELIMIT_STORAGE_URI": "memory://", "MAIL_SERVER": ""}
     process = subprocess.Popen(
-        [str(Path(sys.executable).with_name("gunicorn")), "-w", str(workers), "-b", f"127.0.0.1:{port}",
-         "--log-level", "warning", "wsgi:app"], cwd=ROOT, env=env, start_new_session=True)
+        [str(Path(sys.executable).with_name("gunicorn")), "-w", str(workers),
+         "-b", f"127.0.0.1:{port}", "--log-level", "warning", "wsgi:app"], cwd=ROOT, env=env, start_new_session=True)
     base = f"http://127.0.0.1:{port}"
     for _ in range(300):
         try:
@@ -232,9 +237,11 @@ def measure(base: str, email: str, listed, queries, requests: int) -> list[dict]
     # The matching page after a run of the whole branch, as a coordinator runs it.
     began = time.perf_counter()
     weights = {f"weight_{part}": weight for part, weight in DEFAULT_WEIGHTS.items()}
-    browser.post("/matching/run", {"refugee_scope": "all", "guide_scope": "all", **weights}, "/matching")
+    everyone = {"refugee_scope": "all", "guide_scope": "all", **weights}
+    browser.post("/matching/run", everyone, "/matching")
     print(f"  a matching run of the whole branch took {time.perf_counter() - began:.2f} s")
-    rows.append(_timed(browser, "matching after a run", "/matching", requests, queries.get("matching")))
+    rows.append(_timed(browser, "matching after a run", "/matching", requests,
+                       queries.get("matching")))
     return rows
 
 
@@ -279,7 +286,8 @@ def run_one(db_kind: str, scale: float, requests: int, workers: int) -> str:
         if name:
             _pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     worst = max(rows, key=lambda r: r["p95"])
-    line = (f"web pages={len(rows)} worst_p95_ms={worst['p95']:.0f} worst_page={worst['page'].replace(' ', '_')} "
+    worst_page = worst["page"].replace(" ", "_")
+    line = (f"web pages={len(rows)} worst_p95_ms={worst['p95']:.0f} worst_page={worst_page} "
             f"max_queries={max(r['queries'] or 0 for r in rows)} "
             f"max_kb={max(r['bytes'] for r in rows) / 1000:.0f} db={db_kind}")
     print(line, flush=True)
@@ -291,7 +299,8 @@ def main() -> None:
     parser.add_argument("--size", choices=sorted(SIZES), default="full",
                         help="full: the issue's data set; small: 1/20 of it, for a quick try")
     parser.add_argument("--db", choices=("postgresql", "sqlite", "both"), default="both")
-    parser.add_argument("--requests", type=int, default=50, help="timed requests per page (>= 50 for p95)")
+    parser.add_argument("--requests", type=int, default=50,
+                        help="timed requests per page (>= 50 for p95)")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
     args = parser.parse_args()
     kinds = ("postgresql", "sqlite") if args.db == "both" else (args.db,)

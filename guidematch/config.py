@@ -48,7 +48,7 @@ DEFAULT_TIMEZONE = "Europe/Oslo"
 
 
 def timezone_name() -> str:
-    """Return the programme's time zone from the environment (commands without an app read it too)."""
+    """Return the programme's time zone from the environment (app-less commands read it too)."""
     return os.environ.get("GUIDEMATCH_TIMEZONE", DEFAULT_TIMEZONE)
 
 

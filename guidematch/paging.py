@@ -48,8 +48,8 @@ class Pager:
         """Yield page numbers to link, None for a gap (as Flask-SQLAlchemy's pagination)."""
         last = 0
         for number in range(1, self.pages + 1):
-            if (number <= left_edge or self.page - left_current <= number <= self.page + right_current
-                    or number > self.pages - right_edge):
+            near = self.page - left_current <= number <= self.page + right_current
+            if number <= left_edge or near or number > self.pages - right_edge:
                 if last + 1 != number:
                     yield None
                 yield number

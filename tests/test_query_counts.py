@@ -35,7 +35,8 @@ def _ids(email: str) -> tuple[dict[str, int], dict[str, dict[str, int]]]:
         "guide_id": _db.session.scalar(select(Pairing.guide_id).where(Pairing.id == pairing)),
         "refugee_id": _db.session.scalar(select(Pairing.refugee_id).where(Pairing.id == pairing)),
         "pairing_id": pairing,
-        "log_id": _db.session.scalar(select(func.min(MeetingLog.id)).where(MeetingLog.pairing_id == pairing)),
+        "log_id": _db.session.scalar(select(func.min(MeetingLog.id))
+                                     .where(MeetingLog.pairing_id == pairing)),
         "meeting_id": _db.session.scalar(select(func.min(GroupMeeting.id))
                                          .where(GroupMeeting.branch_id == branch_id)),
         "message_id": _db.session.scalar(select(func.min(OutboxMessage.id))
@@ -49,7 +50,8 @@ def _ids(email: str) -> tuple[dict[str, int], dict[str, dict[str, int]]]:
 
 
 def _count_pages(app, client, email: str) -> dict[str, int]:
-    assert client.post("/login", data={"email": email, "password": dataset.PASSWORD}).status_code == 302
+    login = {"email": email, "password": dataset.PASSWORD}
+    assert client.post("/login", data=login).status_code == 302
     ids, extra = _ids(email)
     counts = {}
     for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
@@ -84,7 +86,8 @@ def two_sizes(db, monkeypatch):
     return small, large
 
 
-def test_every_coordinator_page_runs_as_many_queries_for_500_people_as_for_50(app, client, two_sizes):
+def test_every_coordinator_page_runs_as_many_queries_for_500_people_as_for_50(app, client,
+                                                                             two_sizes):
     small, large = two_sizes
     people = {size: small.counts[size] for size in ("guides", "refugees")}
     assert sum(people.values()) < 80 and large.counts["guides"] + large.counts["refugees"] > 450

@@ -42,7 +42,7 @@ def _by_ids(ids: list[int]) -> dict[int, Pairing]:
 
 
 def tab_page(branch: Branch, tab: str, page: int, today: date) -> tuple[list[Row], Pager]:
-    """Return one page of a tab's rows (the at-risk tab: those who need a call, longest silence first)."""
+    """Return one page of a tab's rows (at risk: who needs a call, longest silence first)."""
     if tab == AT_RISK:
         found = compliance.at_risk(branch, today)
         pager = Pager(page, PER_PAGE, len(found), {"tab": tab})

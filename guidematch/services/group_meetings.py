@@ -190,7 +190,8 @@ def attendance_list(meeting: GroupMeeting) -> list[AttendanceRow]:
                 .join(Pairing, pairing_column == model.id)
                 .where(Pairing.branch_id == meeting.branch_id,
                        Pairing.status == PairingStatus.ACTIVE)):
-            rows.setdefault((side, person_id), AttendanceRow(side, person_id, first, last, None, False))
+            rows.setdefault((side, person_id),
+                            AttendanceRow(side, person_id, first, last, None, False))
     return sorted(rows.values(),
                   key=lambda r: (r.side != Respondent.GUIDE, r.first_name.lower(), r.person_id))
 

@@ -67,7 +67,7 @@ def add_log(pairing: Pairing, met_on: date, minutes: int, activities=(), note: s
 
 
 def add_logs(pairing: Pairing, entries, today: date | None = None) -> list[MeetingLog]:
-    """Log many meetings of a pairing at once (paper records, a data set): the rules of `add_log`."""
+    """Log many meetings of a pairing at once (paper records, a data set), by `add_log`'s rules."""
     today = today or clock.today()
     logs = [MeetingLog(pairing_id=pairing.id, met_on=met_on, minutes=minutes,
                        activities=_check(pairing, met_on, minutes, activities, today),
