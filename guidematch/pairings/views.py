@@ -13,8 +13,8 @@ from guidematch import unit_of_work
 from guidematch.extensions import db
 from guidematch.form_errors import flash_error, show_error
 from guidematch.models import Pairing
-from guidematch.pairings import listing, tracking
 from guidematch.paging import page_number
+from guidematch.pairings import listing, tracking
 from guidematch.pairings.forms import ActionForm, EndForm
 from guidematch.pairings.page import render_pairing
 from guidematch.scoping import branch_select, current_branch, get_in_branch_or_404
