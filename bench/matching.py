@@ -174,6 +174,9 @@ def main() -> None:
     print(f"matching n=5000 total_s={large['total_s']:.2f} build_speedup={build_speedup:.0f} "
           f"overhead_ratio={overhead:.2f} split_speedup={split_speedup:.1f} "
           f"peak_mb={large['peak_mb']:.0f}")
+    from bench import cli_times  # the command end to end, beside the in-process times above
+
+    print("\n".join(cli_times.lines()))
 
 
 if __name__ == "__main__":

@@ -44,6 +44,14 @@ def _database_url(instance_path: Path) -> str:
     return url
 
 
+DEFAULT_TIMEZONE = "Europe/Oslo"
+
+
+def timezone_name() -> str:
+    """Return the programme's time zone from the environment (app-less commands read it too)."""
+    return os.environ.get("GUIDEMATCH_TIMEZONE", DEFAULT_TIMEZONE)
+
+
 def from_environment(instance_path: Path) -> dict:
     """Return the Flask config mapping for this environment."""
     env = os.environ.get("GUIDEMATCH_ENV", "development")
@@ -89,7 +97,7 @@ def from_environment(instance_path: Path) -> dict:
         # behind a proxy every visitor shares one address and one rate limit.
         "PROXY_COUNT": int(os.environ.get("PROXY_COUNT", "0")),
         "BABEL_DEFAULT_LOCALE": "nb",
-        "BABEL_DEFAULT_TIMEZONE": os.environ.get("GUIDEMATCH_TIMEZONE", "Europe/Oslo"),
+        "BABEL_DEFAULT_TIMEZONE": timezone_name(),
         "BOOTSTRAP_SERVE_LOCAL": True,
         "WTF_CSRF_TIME_LIMIT": None,
     }

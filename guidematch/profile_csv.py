@@ -17,8 +17,8 @@ from datetime import date
 from enum import StrEnum
 from typing import IO
 
-from email_validator import EmailNotValidError, validate_email
 
+from guidematch import emails
 from guidematch.profile import Kind, ProfileRecord
 from guidematch.vocabulary import (
     ACTIVITIES, COUNTRY_CODES, INTERESTS, LANGUAGE_CODES, SLOTS, EducationLevel,
@@ -104,8 +104,8 @@ def _email(raw: str) -> str:
     if not raw:
         return ""
     try:
-        return validate_email(raw, check_deliverability=False).normalized.lower()
-    except EmailNotValidError:
+        return emails.normalise(raw)
+    except emails.InvalidEmail:
         raise CellError(N_("is not a valid email address")) from None
 
 

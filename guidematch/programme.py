@@ -237,14 +237,54 @@ def days_without_log(start: date, today: date, last_log: date | None,
 def risks(weeks: list[Week], start: date, today: date, last_log: date | None,
           pauses: Iterable[Span] = ()) -> list[Risk]:
     """Return the reasons an active pairing is at risk (empty: it is not)."""
+    return _risks(trailing_weeks_under(weeks), days_without_log(start, today, last_log, pauses))
+
+
+def _risks(under: int, silent: int) -> list[Risk]:
     found = []
-    under = trailing_weeks_under(weeks)
     if under >= AT_RISK_WEEKS_UNDER:
         found.append(Risk("weeks_under", under))
-    silent = days_without_log(start, today, last_log, pauses)
     if silent >= AT_RISK_DAYS_WITHOUT_LOG:
         found.append(Risk("no_log", silent))
     return found
+
+
+# ---------------------------------------------------------------- the same rule from a summary
+# Lists and the dashboard judge every active pairing of a branch on each request.
+# They do not walk its weeks: the database sums the minutes per ISO week and
+# returns, per pairing, the Monday of the last week that met the minimum and the
+# day of the last log. The rule above then reduces to arithmetic on Mondays:
+# the row of under weeks runs back from the last full week to the latest week
+# that breaks it (met, paused, or the partial first week). Tests check that both
+# paths agree for every pairing (tests/pairings/test_compliance.py).
+
+
+def weeks_under_in_a_row(start: date, today: date, last_met_monday: date | None,
+                         pauses: Iterable[Span] = (),
+                         minimum: int = DEFAULT_WEEKLY_MINUTES) -> int:
+    """Return `trailing_weeks_under` of a running pairing from its last met week and pauses."""
+    if minimum <= 0 or today < start:
+        return 0  # with no minimum every week is met, even one without a log
+    current = monday_of(today)
+    current_sunday = current + timedelta(days=6)
+    # A first week the pairing covers only in part is partial: it breaks the row.
+    breaker = monday_of(start) if start.weekday() else start - timedelta(days=7)
+    if last_met_monday is not None:
+        breaker = max(breaker, last_met_monday)
+    for span in pauses:
+        if span.start <= current_sunday:
+            breaker = max(breaker, monday_of(min(span.end, current_sunday)))
+    last_full = current - timedelta(days=7)
+    return max(0, (last_full - breaker).days // 7)
+
+
+def summary_risks(start: date, today: date, last_met_monday: date | None, last_log: date | None,
+                  pauses: Iterable[Span] = (),
+                  minimum: int = DEFAULT_WEEKLY_MINUTES) -> list[Risk]:
+    """Return `risks` of a running pairing from its summary (last met week, last log, pauses)."""
+    spans = list(pauses)
+    return _risks(weeks_under_in_a_row(start, today, last_met_monday, spans, minimum),
+                  days_without_log(start, today, last_log, spans))
 
 
 # ---------------------------------------------------------------- meetings and clocks

@@ -17,7 +17,6 @@ from datetime import date
 from typing import IO
 
 import click
-from flask.cli import AppGroup
 
 from guidematch.ages import certainly_adult, latest_adult_birth_year
 from guidematch.matching import (
@@ -30,7 +29,11 @@ from guidematch.profile_csv import N_, CsvError, iter_pairs, read_profiles_file
 from guidematch.services import clock
 from guidematch.vocabulary import ADULT_AGE, PERSON_LOCALES
 
-match_cli = AppGroup("match", help="Propose guide-refugee pairs, or list pair scores, from CSV.")
+# A plain click group, not an AppGroup: the commands need no app (they read and write files),
+# and pyproject.toml names the group a "flask.commands" plugin, so `flask --app guidematch
+# match ...` runs it without making the web app (blueprints, migrations, extensions): at the
+# national shape, making the app took more than half of the run.
+match_cli = click.Group("match", help="Propose guide-refugee pairs, or list pair scores, from CSV.")
 
 PAIR_COLUMNS = {"guide_id": "1 (guide_id)", "refugee_id": "2 (refugee_id)"}
 

@@ -21,7 +21,7 @@ from guidematch.extensions import db
 from guidematch.i18n import LOCALE_NAMES
 from guidematch.models import Branch, Guide, Pairing, Refugee
 from guidematch.scoping import branch_select, current_branch, public
-from guidematch.services import clock, eligibility, meetings
+from guidematch.services import clock, compliance, eligibility
 from guidematch.vocabulary import Gender, GuideStatus, PairingStatus
 
 bp = Blueprint("core", __name__)
@@ -78,8 +78,7 @@ def dashboard():
         "awaiting": _count(Pairing, Pairing.status == PairingStatus.AWAITING_AGREEMENT),
         "active": _count(Pairing, Pairing.status == PairingStatus.ACTIVE),
     }
-    active = db.session.scalars(branch_select(Pairing).where(Pairing.status == PairingStatus.ACTIVE)).all()
-    counts["at_risk"] = len(meetings.at_risk(list(active), clock.today()))
+    counts["at_risk"] = len(compliance.at_risk(branch, clock.today()))
     waiting_men = eligibility.count(waiting.where(Refugee.gender == Gender.MALE))
     return render_template("core/dashboard.html", branch=branch, counts=counts,
                            waiting_men=waiting_men)

@@ -9,6 +9,7 @@ from guidematch.extensions import db
 from guidematch.form_errors import flash_error, show_error
 from guidematch.meetings.forms import OneMeetingForm, SeriesForm
 from guidematch.models import GroupMeeting
+from guidematch.paging import Pager, page_number
 from guidematch.pairings.forms import ActionForm
 from guidematch.scoping import branch_select, current_branch, get_in_branch_or_404
 from guidematch.services import clock, group_meetings
@@ -74,15 +75,24 @@ def schedule_series():
     return _render_index(series=form, status=422)
 
 
+ATTENDANCE_PAGE = 100
+
+
 @bp.route("/<int:meeting_id>", methods=["GET", "POST"])
 @login_required
 def attendance(meeting_id: int):
-    """Show a meeting and tick who came."""
+    """Show a meeting and tick who came, a page of names at a time (a search finds one)."""
     meeting = get_in_branch_or_404(GroupMeeting, meeting_id)
     form = ActionForm()
-    rows = group_meetings.attendance_list(meeting)
+    everyone = group_meetings.attendance_list(meeting)
+    q = (request.args.get("q") or "").strip()[:100]
+    shown = group_meetings.named(everyone, q)
+    pager = Pager(page_number(request.args), ATTENDANCE_PAGE, len(shown),
+                  {"meeting_id": meeting.id, "q": q})
+    rows = pager.slice(shown)
     if form.validate_on_submit():
-        listed = {(side, person.id) for side, person, _came in rows}
+        # Only the names on this page were shown, so only they are marked present or absent.
+        listed = {(row.side, row.person_id) for row in rows}
         present = set()
         for value in request.form.getlist("present"):
             side, _sep, person_id = value.partition(":")
@@ -90,8 +100,12 @@ def attendance(meeting_id: int):
                 present.add((Respondent(side), int(person_id)))
         group_meetings.record_attendance(meeting, present & listed, listed)
         flash(_("Attendance is saved."), "success")
-        return redirect(url_for("meetings.attendance", meeting_id=meeting.id))
+        return redirect(url_for("meetings.attendance",
+                                **pager.with_args(page=pager.page if pager.page > 1 else None)))
+    came = sum(1 for row in everyone if row.came)
     return render_template("meetings/attendance.html", meeting=meeting, rows=rows, form=form,
+                           pager=pager, q=q, everyone=len(everyone), came=came,
+                           invited=sum(1 for row in everyone if row.invited),
                            started=meeting.starts_at <= clock.now())
 
 

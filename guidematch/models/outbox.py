@@ -13,7 +13,9 @@ from guidematch.vocabulary import OutboxStatus
 
 class OutboxMessage(Model):
     __tablename__ = "outbox_messages"
-    __table_args__ = (Index("ix_outbox_messages_due", "status", "next_attempt_at"),)
+    __table_args__ = (Index("ix_outbox_messages_due", "status", "next_attempt_at"),
+                      # The Outbox page: a branch's newest emails first.
+                      Index("ix_outbox_messages_branch_created", "branch_id", "created_at"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     branch_id: Mapped[int | None] = mapped_column(ForeignKey("branches.id", ondelete="SET NULL"), index=True)

@@ -16,7 +16,7 @@ from sqlalchemy import (
     and_,
 )
 from sqlalchemy.ext.hybrid import hybrid_property
-from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship, selectinload
 
 from guidematch import vocabulary as v
 from guidematch.models.base import Model, UTCDateTime, enum_type
@@ -84,6 +84,17 @@ def _tag_table(owner_table: str, class_name: str):
 
 GuideTag = _tag_table("guides", "GuideTag")
 RefugeeTag = _tag_table("refugees", "RefugeeTag")
+
+# SQLAlchemy loads a relationship "selectin" in batches of 500 parent ids: a list of
+# 2,000 people took four tag queries, and query counts grew with the branch. Lists
+# of many people ask for their tags in one query instead, up to SQLite's limit of
+# 32,766 bound parameters (a branch has thousands of people, not tens of thousands).
+TAGS_IN_ONE_QUERY = 30_000
+
+
+def with_all_tags(model):
+    """Return a loader option: the tags of every person a query loads, in one query."""
+    return selectinload(model.tags, chunksize=TAGS_IN_ONE_QUERY)
 
 
 def new_ref(prefix: str) -> str:
@@ -176,7 +187,7 @@ class Guide(Profile, Model):
     rejection_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     tags: Mapped[list[GuideTag]] = relationship(
-        cascade="all, delete-orphan", lazy="selectin", passive_deletes=True)
+        cascade="all, delete-orphan", lazy="subquery", passive_deletes=True)
 
     @hybrid_property
     def credentials_complete(self) -> bool:
@@ -225,7 +236,7 @@ class Refugee(Profile, Model):
     referred_by_email: Mapped[str] = mapped_column(String(254), default="", server_default="")
 
     tags: Mapped[list[RefugeeTag]] = relationship(
-        cascade="all, delete-orphan", lazy="selectin", passive_deletes=True)
+        cascade="all, delete-orphan", lazy="subquery", passive_deletes=True)
 
     @hybrid_property
     def is_waiting(self) -> bool:

@@ -5,6 +5,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 from sqlalchemy import func
+from sqlalchemy.orm import load_only
 
 from guidematch.extensions import db
 from guidematch.form_errors import flash_error
@@ -16,6 +17,11 @@ from guidematch.vocabulary import OutboxStatus
 
 bp = Blueprint("outbox", __name__, url_prefix="/outbox")
 PAGE_SIZE = 100
+# The list prints these; bodies and attachments (an invitation's .ics) stay in the database.
+LISTED = load_only(OutboxMessage.id, OutboxMessage.to_address, OutboxMessage.subject,
+                   OutboxMessage.status, OutboxMessage.attempts, OutboxMessage.next_attempt_at,
+                   OutboxMessage.last_error, OutboxMessage.sent_at, OutboxMessage.created_at,
+                   OutboxMessage.branch_id)
 
 
 @bp.route("")
@@ -29,7 +35,8 @@ def index():
     else:
         status = ""
     page = max(request.args.get("page", 1, type=int), 1)
-    messages = db.session.scalars(stmt.order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc())
+    messages = db.session.scalars(stmt.options(LISTED).order_by(OutboxMessage.created_at.desc(),
+                                                                 OutboxMessage.id.desc())
                                   .limit(PAGE_SIZE + 1).offset((page - 1) * PAGE_SIZE)).all()
     counts = dict(db.session.execute(
         branch_select(OutboxMessage).with_only_columns(OutboxMessage.status, func.count())

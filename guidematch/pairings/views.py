@@ -13,11 +13,12 @@ from guidematch import unit_of_work
 from guidematch.extensions import db
 from guidematch.form_errors import flash_error, show_error
 from guidematch.models import Pairing
-from guidematch.pairings import tracking
+from guidematch.paging import page_number
+from guidematch.pairings import listing, tracking
 from guidematch.pairings.forms import ActionForm, EndForm
 from guidematch.pairings.page import render_pairing
-from guidematch.scoping import branch_select, get_in_branch_or_404
-from guidematch.services import clock, meetings, proposals
+from guidematch.scoping import branch_select, current_branch, get_in_branch_or_404
+from guidematch.services import clock, proposals
 from guidematch.services import pairings as service
 from guidematch.services.errors import DomainError
 from guidematch.vocabulary import EndReason, PairingStatus
@@ -25,7 +26,7 @@ from guidematch.vocabulary import EndReason, PairingStatus
 bp = Blueprint("pairings", __name__, url_prefix="/pairings")
 tracking.add_routes(bp)
 
-AT_RISK = "at_risk"
+AT_RISK = listing.AT_RISK
 TABS = (
     (AT_RISK, _l("At risk")),
     (PairingStatus.ACTIVE.value, _l("Active")),
@@ -44,17 +45,13 @@ def index():
     tab = request.args.get("tab", AT_RISK)
     if tab not in dict(TABS):
         abort(404)
+    branch = current_branch()
     today = clock.today()
-    if tab == AT_RISK:
-        active = list(db.session.scalars(branch_select(Pairing).where(Pairing.status == PairingStatus.ACTIVE)))
-        rows = meetings.at_risk(active, today)
-    else:
-        chosen = list(db.session.scalars(branch_select(Pairing).where(Pairing.status == tab)
-                                         .order_by(Pairing.start_date.desc(), Pairing.id.desc())))
-        rows = meetings.follow_many(chosen, today)
+    rows, pager = listing.tab_page(branch, tab, page_number(request.args), today)
     counts = dict(db.session.execute(
         branch_select(Pairing).with_only_columns(Pairing.status, func.count()).group_by(Pairing.status)).all())
-    return render_template("pairings/index.html", tabs=TABS, tab=tab, rows=rows, today=today,
+    return render_template("pairings/index.html", tabs=TABS, tab=tab, rows=rows, pager=pager,
+                           today=today, minimum=branch.weekly_minutes,
                            counts={str(k): v for k, v in counts.items()}, at_risk=AT_RISK)
 
 

@@ -14,7 +14,7 @@ from sqlalchemy import Select, case, func, or_, select
 from guidematch import vocabulary as v
 from guidematch.extensions import db
 from guidematch.models import Guide, Refugee
-from guidematch.models.people import TagKind
+from guidematch.models.people import TagKind, with_all_tags
 from guidematch.scoping import branch_select, current_branch
 from guidematch.services import eligibility
 
@@ -189,4 +189,5 @@ def languages_in_branch(kind: str) -> list[str]:
 
 def filtered_people(query: ListQuery) -> list:
     """Return every person the list shows (all pages), for exports of the filtered list."""
-    return list(db.session.scalars(filtered_select(query).order_by(*_order(query))))
+    stmt = filtered_select(query).order_by(*_order(query)).options(with_all_tags(query.model))
+    return list(db.session.scalars(stmt))

@@ -15,15 +15,16 @@ from datetime import date, datetime, timezone
 
 from flask import current_app, has_app_context
 
+from guidematch import config
 from guidematch.programme import today_in
 
-DEFAULT_TIMEZONE = "Europe/Oslo"
+DEFAULT_TIMEZONE = config.DEFAULT_TIMEZONE
 
 
 def timezone_name() -> str:
     """Return the programme's time zone (the app's BABEL_DEFAULT_TIMEZONE)."""
-    if not has_app_context():
-        return DEFAULT_TIMEZONE
+    if not has_app_context():  # the matching commands run without an app
+        return config.timezone_name()
     return current_app.config.get("BABEL_DEFAULT_TIMEZONE") or DEFAULT_TIMEZONE
 
 

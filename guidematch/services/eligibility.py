@@ -17,6 +17,7 @@ from sqlalchemy import Select, exists, func, select
 from guidematch import matching as core
 from guidematch.extensions import db
 from guidematch.models import Branch, Guide, Pairing, Refugee
+from guidematch.models.people import with_all_tags
 from guidematch.services.people import record_from_person
 from guidematch.vocabulary import BINDING_PAIRING_STATUSES
 
@@ -41,13 +42,13 @@ def can_guide_clause():
 def waiting_select(branch_id: int) -> Select:
     """Return the branch's refugees on the waiting list, longest waiting first."""
     return (select(Refugee).where(Refugee.branch_id == branch_id, waiting_clause())
-            .order_by(Refugee.waiting_since, Refugee.id))
+            .order_by(Refugee.waiting_since, Refugee.id).options(with_all_tags(Refugee)))
 
 
 def can_guide_select(branch_id: int) -> Select:
     """Return the branch's guides who can take a refugee now, by first name."""
     return (select(Guide).where(Guide.branch_id == branch_id, can_guide_clause())
-            .order_by(Guide.first_name, Guide.id))
+            .order_by(Guide.first_name, Guide.id).options(with_all_tags(Guide)))
 
 
 def count(stmt: Select) -> int:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 
 from flask import current_app
@@ -152,15 +153,53 @@ def send_invitations(meeting: GroupMeeting) -> int:
 
 # ---------------------------------------------------------------- attendance
 
-def attendance_list(meeting: GroupMeeting) -> list[tuple[Respondent, Guide | Refugee, bool | None]]:
+@dataclass(frozen=True)
+class AttendanceRow:
+    """One person to tick for a meeting: by name only, as the list prints them."""
+
+    side: Respondent
+    person_id: int
+    first_name: str
+    last_name: str
+    came: bool | None
+    invited: bool
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+
+SIDES = ((Respondent.GUIDE, Guide, Attendance.guide_id, Pairing.guide_id),
+         (Respondent.REFUGEE, Refugee, Attendance.refugee_id, Pairing.refugee_id))
+
+
+def attendance_list(meeting: GroupMeeting) -> list[AttendanceRow]:
     """Return everyone to tick for a meeting: those invited, and active people not invited (yet)."""
-    rows: dict[tuple[Respondent, int], tuple[Respondent, Guide | Refugee, bool | None]] = {}
-    for a in meeting.attendances:
-        side = Respondent.GUIDE if a.guide_id else Respondent.REFUGEE
-        rows[(side, a.guide_id or a.refugee_id)] = (side, a.guide or a.refugee, a.attended)
-    for side, person in invitees(meeting.branch_id):
-        rows.setdefault((side, person.id), (side, person, None))
-    return sorted(rows.values(), key=lambda r: (r[0] != Respondent.GUIDE, r[1].first_name.lower(), r[1].id))
+    rows: dict[tuple[Respondent, int], AttendanceRow] = {}
+    # Names only, four queries: a big branch has thousands to list, their profiles are not shown.
+    for side, model, attendance_column, pairing_column in SIDES:
+        for person_id, first, last, came, invited_at in db.session.execute(
+                select(model.id, model.first_name, model.last_name, Attendance.attended,
+                       Attendance.invited_at)
+                .join(Attendance, attendance_column == model.id)
+                .where(Attendance.meeting_id == meeting.id)):
+            rows[(side, person_id)] = AttendanceRow(side, person_id, first, last, came,
+                                                    invited_at is not None)
+        for person_id, first, last in db.session.execute(
+                select(model.id, model.first_name, model.last_name).distinct()
+                .join(Pairing, pairing_column == model.id)
+                .where(Pairing.branch_id == meeting.branch_id,
+                       Pairing.status == PairingStatus.ACTIVE)):
+            rows.setdefault((side, person_id),
+                            AttendanceRow(side, person_id, first, last, None, False))
+    return sorted(rows.values(),
+                  key=lambda r: (r.side != Respondent.GUIDE, r.first_name.lower(), r.person_id))
+
+
+def named(rows: list[AttendanceRow], q: str) -> list[AttendanceRow]:
+    """Return the rows whose full name holds every word of `q` (any case)."""
+    words = q.casefold().split()
+    return [row for row in rows if all(w in row.full_name.casefold() for w in words)]
 
 
 def record_attendance(meeting: GroupMeeting, present: set[tuple[Respondent, int]],

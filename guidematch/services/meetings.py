@@ -66,6 +66,20 @@ def add_log(pairing: Pairing, met_on: date, minutes: int, activities=(), note: s
     return log
 
 
+def add_logs(pairing: Pairing, entries, today: date | None = None) -> list[MeetingLog]:
+    """Log many meetings of a pairing at once (paper records, a data set), by `add_log`'s rules."""
+    today = today or clock.today()
+    logs = [MeetingLog(pairing_id=pairing.id, met_on=met_on, minutes=minutes,
+                       activities=_check(pairing, met_on, minutes, activities, today),
+                       note=note.strip(), logged_by="coordinator")
+            for met_on, minutes, activities, note in entries]
+    db.session.add_all(logs)
+    db.session.flush()
+    audit.record("meeting_log.added", pairing, branch_id=pairing.branch_id, pairing_id=pairing.id,
+                 count=len(logs))
+    return logs
+
+
 def update_log(log: MeetingLog, met_on: date, minutes: int, activities=(), note: str = "",
                today: date | None = None) -> MeetingLog:
     """Correct a log. A guide's weekly answer moved to another week stops being that week's answer."""

@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from guidematch.consent_texts import GUIDE_PRIVACY
 from guidematch.extensions import db
 from guidematch.models import Branch
+from guidematch.models.people import with_all_tags
 from guidematch.profile import Kind, ProfileRecord
 from guidematch.profile_csv import (
     COLUMNS, N_, CsvError, profiles_to_csv, read_profiles, record_row,
@@ -77,7 +78,8 @@ def import_profiles(branch: Branch, kind: Kind, records: Sequence[ProfileRecord]
     today = today or clock.today()
     model = MODELS[kind]
     header = list(header) if header is not None else list(COLUMNS[kind])
-    existing = {p.ref: p for p in db.session.scalars(select(model).where(model.branch_id == branch.id))}
+    existing = {p.ref: p for p in db.session.scalars(
+        select(model).where(model.branch_id == branch.id).options(with_all_tags(model)))}
     _check_file(branch, kind, records, header, filename, existing)
 
     created = updated = unchanged = 0
@@ -160,7 +162,7 @@ def export_records(people: Iterable[Person]) -> list[ProfileRecord]:
 def branch_people(branch: Branch, kind: Kind) -> list[Person]:
     model = MODELS[kind]
     return list(db.session.scalars(select(model).where(model.branch_id == branch.id)
-                                   .order_by(model.id)))
+                                   .order_by(model.id).options(with_all_tags(model))))
 
 
 def export_csv(branch: Branch, kind: Kind, people: Iterable[Person] | None = None) -> str:

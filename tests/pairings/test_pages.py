@@ -5,9 +5,11 @@ import re
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
+from sqlalchemy import select
 
 from guidematch.models import (
     Attendance, AuditEvent, Evaluation, GroupMeeting, MeetingLog, OutboxMessage, Pairing, Pause,
+    Refugee,
 )
 from guidematch.services import evaluations, meetings, pairings
 from guidematch.vocabulary import GuideStatus, PairingStatus, RefugeeStatus, Respondent
@@ -213,3 +215,30 @@ def test_the_pairing_pages_forms_keep_their_fields_apart(db, client, logged_in, 
     for target in found.label_targets:
         assert target in found.fields, f"a label names {target!r}, which is no field of the page"
     assert found.fields["pause-note"] == "pause-note" and found.fields["end-reason"] == "end-reason"
+
+
+def test_a_long_attendance_list_comes_a_page_at_a_time_and_saves_only_that_page(db, client, logged_in,
+                                                                                branch):
+    from guidematch.meetings.views import ATTENDANCE_PAGE
+
+    for n in range(ATTENDANCE_PAGE // 2 + 5):  # two people a pairing: more than one page of names
+        factories.make_active_pairing(
+            branch, guide=factories.make_guide(branch, first_name=f"Guide{n:03d}", status=GuideStatus.PAIRED),
+            refugee=factories.make_refugee(branch, first_name=f"Ref{n:03d}", last_name="Nasser",
+                                           status=RefugeeStatus.PAIRED))
+    meeting = GroupMeeting(branch_id=branch.id, title="Fellesmøte",
+                           starts_at=datetime(2026, 10, 1, 16, tzinfo=timezone.utc))
+    db.session.add(meeting)
+    db.session.commit()
+    first, second = page(client, f"/meetings/{meeting.id}"), page(client, f"/meetings/{meeting.id}?page=2")
+    assert "Guide000 Nordmann" in first and "Ref044 Nasser" in first  # guides first, full names
+    assert "Ref045" not in first and "Ref054 Nasser" in second and "Guide000" not in second
+    assert f"{2 * (ATTENDANCE_PAGE // 2 + 5)} to tick" in first or "å krysse av" in first
+    # Saving page 2 marks page 2's people only; nobody on page 1 is marked absent.
+    ref = db.session.scalar(select(Refugee.id).where(Refugee.first_name == "Ref054"))
+    response = client.post(f"/meetings/{meeting.id}?page=2", data={"present": [f"refugee:{ref}"]})
+    assert response.status_code == 302 and response.location.endswith(f"/meetings/{meeting.id}?page=2")
+    marks = db.session.scalars(select(Attendance.attended)).all()
+    assert len(marks) == 10 and marks.count(True) == 1
+    found = page(client, f"/meetings/{meeting.id}?q=ref054+nasser")
+    assert "Ref054 Nasser" in found and "Ref053" not in found and "Guide000" not in found

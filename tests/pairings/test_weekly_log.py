@@ -157,3 +157,14 @@ def test_a_declared_pause_keeps_a_pairing_off_the_risk_list(db, pairing):
 def test_no_weekly_email_for_a_week_that_is_all_pause(db, pairing):
     meetings.add_pause(pairing, date(2026, 9, 28), date(2026, 10, 4), PauseReason.ILLNESS)
     assert reminders.weekly_log_request(pairing, "2026-W40", TODAY) == 0
+
+
+def test_many_logs_at_once_follow_the_rules_of_one(db, pairing):
+    logs = meetings.add_logs(pairing, [(date(2026, 9, 8), 90, ["walk"], " tur "),
+                                       (date(2026, 9, 15), 120, [], "")], today=TODAY)
+    assert [(log.met_on, log.minutes, log.note) for log in logs] == [
+        (date(2026, 9, 8), 90, "tur"), (date(2026, 9, 15), 120, "")]
+    with pytest.raises(DomainError) as error:
+        meetings.add_logs(pairing, [(date(2026, 9, 20), 60, [], ""), (date(2026, 9, 6), 60, [], "")],
+                          today=TODAY)
+    assert error.value.field == "met_on"
