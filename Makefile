@@ -39,7 +39,8 @@ LOCK_FLAGS := --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-
 lock: export CUSTOM_COMPILE_COMMAND = make lock
 lock: $(TOOLS)/pip-compile
 	$(TOOLS)/pip-compile $(LOCK_FLAGS) --extra redis -o requirements.lock pyproject.toml
-	$(TOOLS)/pip-compile $(LOCK_FLAGS) --extra redis --extra dev -o requirements-dev.lock pyproject.toml
+	$(TOOLS)/pip-compile $(LOCK_FLAGS) --extra redis --extra dev -o requirements-dev.lock \
+	  pyproject.toml
 
 # Known vulnerabilities in the pinned versions (asks PyPI's advisory database).
 audit: $(TOOLS)/pip-compile
@@ -92,7 +93,7 @@ test: install-dev $(NODE_STAMP)
 	fi
 
 # nginx, two gunicorn instances, PostgreSQL and Redis on 127.0.0.1: see deploy/smoke.sh.
-smoke: install
+smoke: install-dev
 	bash deploy/smoke.sh
 
 bench: install-dev

@@ -46,7 +46,8 @@ cleanup() {
   step "cleaning up"
   for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null; done
   [ -f "$TMP/nginx.pid" ] && kill "$(cat "$TMP/nginx.pid")" 2>/dev/null
-  [ -f "$TMP/pg/data/postmaster.pid" ] && as_pg "$PG_BIN/pg_ctl" -D "$TMP/pg/data" -m immediate -s stop
+  [ -f "$TMP/pg/data/postmaster.pid" ] \
+    && as_pg "$PG_BIN/pg_ctl" -D "$TMP/pg/data" -m immediate -s stop
   for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null; done
   if [ "$status" != 0 ]; then
     echo "--- last lines of the logs ($TMP)"
@@ -62,7 +63,10 @@ trap 'exit 130' INT TERM
 # PostgreSQL refuses to run as root: as root, its cluster belongs to the postgres user.
 if [ "$(id -u)" = 0 ]; then as_pg() { runuser -u postgres -- "$@"; }; else as_pg() { "$@"; }; fi
 
-free_port() { "$VENV/bin/python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+free_port() {
+  "$VENV/bin/python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0))
+print(s.getsockname()[1])'
+}
 wait_for_port() {  # port, what
   for _ in $(seq 1 100); do
     (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
@@ -79,9 +83,12 @@ mkdir -p "$TMP/pg"
 [ "$(id -u)" = 0 ] && chown postgres "$TMP/pg"
 as_pg "$PG_BIN/initdb" -D "$TMP/pg/data" -U postgres --auth-local=trust \
   --auth-host=scram-sha-256 -E UTF8 --locale=C.UTF-8 >"$TMP/initdb.log"
-PG_START="$PG_BIN/pg_ctl -D $TMP/pg/data -l $TMP/postgresql.log -w -s -o '-p $PG_PORT -k $TMP/pg -c listen_addresses=127.0.0.1' start"
+PG_OPTIONS="-p $PG_PORT -k $TMP/pg -c listen_addresses=127.0.0.1"
+PG_START="$PG_BIN/pg_ctl -D $TMP/pg/data -l $TMP/postgresql.log -w -s -o '$PG_OPTIONS' start"
 PG_STOP="$PG_BIN/pg_ctl -D $TMP/pg/data -m fast -w -s stop"
-[ "$(id -u)" = 0 ] && { PG_START="runuser -u postgres -- $PG_START"; PG_STOP="runuser -u postgres -- $PG_STOP"; }
+if [ "$(id -u)" = 0 ]; then
+  PG_START="runuser -u postgres -- $PG_START"; PG_STOP="runuser -u postgres -- $PG_STOP"
+fi
 touch "$TMP/postgresql.log"; [ "$(id -u)" = 0 ] && chown postgres "$TMP/postgresql.log"
 eval "$PG_START"
 DB_PASSWORD="$(openssl rand -hex 16)"
@@ -140,7 +147,7 @@ done
 workers() { for m in $MASTERS; do pgrep -P "$m"; done | sort | tr '\n' ' '; }
 WORKERS_BEFORE="$(workers)"
 
-step "nginx on 127.0.0.1:$HTTPS_PORT (TLS) and :$HTTP_PORT, rendered from deploy/nginx/guidematch.conf"
+step "nginx on 127.0.0.1:$HTTPS_PORT (TLS) and :$HTTP_PORT, from deploy/nginx/guidematch.conf"
 mkdir -p "$TMP/tls"
 openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj "/CN=127.0.0.1" \
   -addext "subjectAltName=IP:127.0.0.1" -keyout "$TMP/tls/key.pem" -out "$TMP/tls/cert.pem" \
@@ -187,13 +194,15 @@ BASE="https://127.0.0.1:$HTTPS_PORT"
 CURL=(curl -sS --cacert "$TMP/tls/cert.pem")
 
 step "through the proxy: http redirects to https, /healthz, static files from nginx"
-location="$(curl -sS -o /dev/null -w '%{http_code} %{redirect_url}' "http://127.0.0.1:$HTTP_PORT/login")"
+location="$(curl -sS -o /dev/null -w '%{http_code} %{redirect_url}' \
+  "http://127.0.0.1:$HTTP_PORT/login")"
 [[ "$location" == "301 https://"* ]] || fail "http answered $location, not a redirect to https"
 "${CURL[@]}" -f "$BASE/healthz" | grep -q '"status":"ok"' || fail "/healthz through nginx"
 css="$("${CURL[@]}" -o /dev/null -w '%{http_code}' "$BASE/static/css/app.css")"
-bootstrap="$("${CURL[@]}" -o /dev/null -w '%{http_code}' \
-  "$("${CURL[@]}" "$BASE/login" | grep -o '/bootstrap/static/[^"]*\.css' | head -1 | sed "s|^|$BASE|")")"
-[ "$css" = 200 ] && [ "$bootstrap" = 200 ] || fail "static files: app.css $css, bootstrap $bootstrap"
+bootstrap_css="$("${CURL[@]}" "$BASE/login" | grep -o '/bootstrap/static/[^"]*\.css' | head -1)"
+bootstrap="$("${CURL[@]}" -o /dev/null -w '%{http_code}' "$BASE$bootstrap_css")"
+[ "$css" = 200 ] && [ "$bootstrap" = 200 ] \
+  || fail "static files: app.css answered $css, bootstrap $bootstrap"
 if grep -h -E '"GET /(static|bootstrap)/' "$TMP"/gunicorn-*-access.log; then
   fail "static files reached gunicorn: nginx should serve them"
 fi
@@ -211,16 +220,17 @@ for m in $MASTERS; do kill -0 "$m" 2>/dev/null || fail "gunicorn master $m is go
 echo "   masters $MASTERS, workers $WORKERS_BEFORE"
 
 step "both instances served, rate limits kept in the shared Redis"
-upstreams="$(awk '{print $NF}' "$TMP/nginx-guidematch.access.log" | grep -c -E "127.0.0.1:($APP1|$APP2)" || true)"
 for port in "$APP1" "$APP2"; do
   served="$(grep -c "127.0.0.1:$port\$" "$TMP/nginx-guidematch.access.log" || true)"
   [ "$served" -gt 0 ] || fail "nginx sent nothing to the instance on $port"
   echo "   instance :$port answered $served requests"
 done
-keys="$("$VENV/bin/python" -c "import redis,sys; r=redis.Redis(port=int(sys.argv[1])); print(sum(1 for _ in r.scan_iter('LIMITS*')))" "$REDIS_PORT")"
+keys="$("$VENV/bin/python" -c 'import redis, sys
+print(sum(1 for _ in redis.Redis(port=int(sys.argv[1])).scan_iter("LIMITS*")))' "$REDIS_PORT")"
 [ "$keys" -gt 0 ] || fail "no rate-limit counters in Redis"
-echo "   $keys rate-limit counters in Redis ($upstreams proxied requests)"
-if grep -h "smoke-guide-\|+47 912" "$TMP"/nginx-*.log "$TMP"/gunicorn-*.log; then
+echo "   $keys rate-limit counters in Redis"
+if grep -h -e "smoke-guide-" -e "+47 912" -e "$COORD_EMAIL" "$TMP"/nginx-*.log \
+     "$TMP"/gunicorn-*.log; then
   fail "a person's email or phone number is in the access or app logs"
 fi
 
@@ -241,7 +251,9 @@ counts() {
 original="$(counts guidematch)"; restored="$(counts guidematch_restored)"
 [ -n "$original" ] && [ "$original" = "$restored" ] \
   || fail "the restored database differs: $original / $restored"
-echo "   $(wc -w <<<"$original") tables, equal row counts: $(tr ' ' '\n' <<<"$original" | grep -E '^(guides|refugees|pairings|outbox_messages)=' | tr '\n' ' ')"
+some="$(tr ' ' '\n' <<<"$original" | grep -E '^(guides|refugees|pairings|outbox_messages)=')"
+echo "   $(wc -w <<<"$original") tables, equal row counts:" $some
 DATABASE_URL="postgresql://guidematch:$DB_PASSWORD@127.0.0.1:$PG_PORT/guidematch_restored" \
-  $FLASK db current 2>/dev/null | grep -q "(head)" || fail "the restored database is not at the head migration"
+  $FLASK db current 2>/dev/null | grep -q "(head)" \
+  || fail "the restored database is not at the head migration"
 echo "   the restored database is at the head migration"

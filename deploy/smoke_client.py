@@ -26,7 +26,8 @@ from pathlib import Path
 
 import psycopg
 
-UNAVAILABLE_TITLES = ("Tjenesten er utilgjengelig en kort stund", "The service is briefly unavailable")
+UNAVAILABLE_TITLES = ("Tjenesten er utilgjengelig en kort stund",
+                      "The service is briefly unavailable")
 
 
 class SmokeFailure(Exception):
@@ -194,7 +195,7 @@ def signup_and_confirm(args, db) -> None:
     check(message is not None, f"no mail to {address} reached the SMTP server")
     links = re.findall(r"https://\S+/signup/confirm/\S+", text_of(message))
     check(bool(links), "the confirmation mail holds no confirmation link")
-    check(links[0].startswith(args.base), f"the link {links[0][:40]}... does not point at the proxy")
+    check(links[0].startswith(args.base), f"the link {links[0][:40]}... is not the proxy's")
     check(address not in links[0], "the confirmation link carries the email address")
 
     step("the link from the mail: open it, press the button")
@@ -217,13 +218,15 @@ def coordinator(args) -> Browser:
     status, headers, page = browser.post("/login", fields)
     check(status == 302, f"login answered {status}: {page[:300]}")
     status, _, page = browser.get("/")
-    check(status == 200 and args.name in page, f"the dashboard ({status}) does not greet {args.name}")
+    check(status == 200 and args.name in page, f"the dashboard ({status}) lacks {args.name}")
     return browser
 
 
-def matching_run(browser: Browser, db) -> None:
+def matching_run(browser: Browser, db, coordinator_email: str) -> None:
     step("a matching run")
-    before = db.execute("SELECT count(*) FROM pairings WHERE status = 'proposed'").fetchone()[0]
+    mine = ("SELECT count(*) FROM pairings JOIN users ON users.id = pairings.created_by_id "
+            "WHERE pairings.status = 'proposed' AND users.email = %s")
+    before = db.execute(mine, (coordinator_email,)).fetchone()[0]
     status, _, page = browser.get("/matching")
     check(status == 200, f"the matching page answered {status}")
     form = form_with_action(page, "/matching/run", "/matching")
@@ -231,9 +234,9 @@ def matching_run(browser: Browser, db) -> None:
     check(status == 302, f"the matching run answered {status}: {page[:300]}")
     status, _, page = browser.get("/matching")
     check("The matching looked at" in page, "no summary of the run on the matching page")
-    after = db.execute("SELECT count(*) FROM pairings WHERE status = 'proposed'").fetchone()[0]
-    check(after > 0, "the run proposed nothing")
-    print(f"   proposals: {before} before the run, {after} after")
+    after = db.execute(mine, (coordinator_email,)).fetchone()[0]
+    check(before == 0 and after > 0, "the run stored no proposals of its own")
+    print(f"   the run stored {after} proposals")
 
 
 def database_restart(args, browser: Browser) -> None:
@@ -307,7 +310,7 @@ def main() -> int:
         with psycopg.connect(args.database, autocommit=True) as db:
             signup_and_confirm(args, db)
             browser = coordinator(args)
-            matching_run(browser, db)
+            matching_run(browser, db, args.email)
         database_restart(args, browser)
     except SmokeFailure as failure:
         print(f"FAILED: {failure}", file=sys.stderr, flush=True)

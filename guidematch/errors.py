@@ -41,7 +41,8 @@ def _explanations() -> dict[int, str]:
         413: _("Files up to 5 MB can be uploaded."),
         429: _("Please wait a little before you try again."),
         500: _("The error has been logged. Please try again in a moment."),
-        503: _("The database could not be reached, so nothing was saved. Please try again in a minute."),
+        503: _("The database could not be reached, so nothing was saved. "
+               "Please try again in a minute."),
     }
 
 

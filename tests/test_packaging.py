@@ -41,15 +41,15 @@ def wheel(clean_checkout, tmp_path_factory) -> Path:
     return built
 
 
-@pytest.mark.parametrize("language, english, translated", [
-    ("nb", "Something went wrong on our side", "Noe gikk galt hos oss"),
-    ("uk", "Something went wrong on our side", "Сталася помилка з нашого боку"),
-    ("ar", "Something went wrong on our side", "حدث خطأ من جهتنا"),
+@pytest.mark.parametrize("language, translated", [
+    ("nb", "Noe gikk galt hos oss"),
+    ("uk", "Сталася помилка з нашого боку"),
+    ("ar", "حدث خطأ من جهتنا"),
 ])
-def test_the_wheel_carries_compiled_catalogs(wheel, language, english, translated):
+def test_the_wheel_carries_compiled_catalogs(wheel, language, translated):
     with zipfile.ZipFile(wheel) as archive:
         catalog = gettext.GNUTranslations(io.BytesIO(archive.read(CATALOG.format(language))))
-    assert catalog.gettext(english) == translated
+    assert catalog.gettext("Something went wrong on our side") == translated
 
 
 def test_the_checkout_pip_built_serves_norwegian(wheel, clean_checkout):
