@@ -1,4 +1,4 @@
-"""A lost database connection answers a translated 503, and the app recovers by itself."""
+"""A lost database (or Redis) answers a translated 503 or keeps working; never a 500."""
 from __future__ import annotations
 
 import pytest
@@ -8,6 +8,7 @@ from sqlalchemy.exc import OperationalError
 from guidematch import create_app
 from guidematch.extensions import db as _db
 from tests.conftest import _test_config
+from tests.smtp import free_port
 
 UNREACHABLE = "sqlite:////nonexistent-dir/guidematch.sqlite"
 
@@ -73,3 +74,16 @@ def test_the_app_reconnects_after_postgresql_dropped_its_connections(
     # pool_pre_ping finds the dead connection and opens a new one: no error, no restart.
     response = client.get("/guides")
     assert response.status_code == 200 and logged_in.name in response.get_data(as_text=True)
+
+
+
+def test_the_rate_limits_survive_their_redis_going_away(database_url):
+    # Nothing listens on the port: as if Redis had stopped. Flask-Limiter then counts in
+    # memory (RATELIMIT_IN_MEMORY_FALLBACK_ENABLED) instead of failing the request.
+    app = create_app({**_test_config(database_url), "TESTING": False, "RATELIMIT_ENABLED": True,
+                      "RATELIMIT_STORAGE_URI": f"redis://127.0.0.1:{free_port()}"})
+    client = app.test_client()
+    answers = [client.post("/login", data={"email": "nobody@example.org", "password": "x" * 12})
+               for _ in range(21)]
+    assert [a.status_code for a in answers[:20]] == [200] * 20  # the form again, with its error
+    assert answers[20].status_code == 429  # the login limit (20 a minute) still holds
