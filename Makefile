@@ -15,14 +15,18 @@ $(BIN)/python:
 
 # Dependencies come from the lock files, hashes checked (`make lock` writes them from
 # pyproject.toml's ranges); the project itself is then installed on top, without resolving again.
+# `pip check` catches a dependency added to pyproject.toml but not yet to the locks.
+LOCK_BEHIND := { $(BIN)/pip check; echo "The lock files miss a dependency of pyproject.toml: run make lock"; exit 1; }
 $(VENV)/.installed: pyproject.toml requirements.lock | $(BIN)/python
 	$(BIN)/pip install --quiet --require-hashes -r requirements.lock
 	$(BIN)/pip install --quiet --no-deps -e .
+	@$(BIN)/pip check >/dev/null 2>&1 || $(LOCK_BEHIND)
 	touch $@
 
 $(VENV)/.installed-dev: pyproject.toml requirements-dev.lock | $(BIN)/python
 	$(BIN)/pip install --quiet --require-hashes -r requirements-dev.lock
 	$(BIN)/pip install --quiet --no-deps -e .
+	@$(BIN)/pip check >/dev/null 2>&1 || $(LOCK_BEHIND)
 	touch $(VENV)/.installed $@
 
 # pip-tools and pip-audit live in a venv of their own: they are not the app's dependencies.
