@@ -6,19 +6,50 @@ PORT ?= 5000
 FLASK := $(BIN)/flask --app guidematch
 PG_SOCKET ?= /var/run/postgresql
 
-.PHONY: run test test-sqlite test-postgres install install-dev translations messages bench clean checkers
+.PHONY: run test test-sqlite test-postgres install install-dev translations messages bench clean checkers \
+	lock audit smoke
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e .
+# Dependencies come from the lock files, hashes checked (`make lock` writes them from
+# pyproject.toml's ranges); the project itself is then installed on top, without resolving again.
+# `pip check` catches a dependency added to pyproject.toml but not yet to the locks.
+LOCK_BEHIND := { $(BIN)/pip check; echo "The lock files miss a dependency of pyproject.toml: run make lock"; exit 1; }
+$(VENV)/.installed: pyproject.toml requirements.lock | $(BIN)/python
+	$(BIN)/pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps -e .
+	@$(BIN)/pip check >/dev/null 2>&1 || $(LOCK_BEHIND)
 	touch $@
 
-$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[dev]'
+$(VENV)/.installed-dev: pyproject.toml requirements-dev.lock | $(BIN)/python
+	$(BIN)/pip install --quiet --require-hashes -r requirements-dev.lock
+	$(BIN)/pip install --quiet --no-deps -e .
+	@$(BIN)/pip check >/dev/null 2>&1 || $(LOCK_BEHIND)
 	touch $(VENV)/.installed $@
+
+# pip-tools and pip-audit live in a venv of their own: they are not the app's dependencies.
+TOOLS := .venv-tools/bin
+$(TOOLS)/pip-compile:
+	$(PYTHON) -m venv .venv-tools
+	$(TOOLS)/pip install --quiet --upgrade pip pip-tools pip-audit
+
+# Re-pin every dependency (after a change to pyproject.toml, or to take updates):
+# requirements.lock is what production installs (with the redis extra), requirements-dev.lock
+# adds the dev extra for the tests. tests/test_lock.py checks that both agree with pyproject.toml.
+LOCK_FLAGS := --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-find-links \
+	--no-emit-index-url --no-emit-trusted-host $(if $(UPGRADE),--upgrade)
+lock: export CUSTOM_COMPILE_COMMAND = make lock
+lock: $(TOOLS)/pip-compile
+	$(TOOLS)/pip-compile $(LOCK_FLAGS) --extra redis -o requirements.lock pyproject.toml
+	$(TOOLS)/pip-compile $(LOCK_FLAGS) --extra redis --extra dev -o requirements-dev.lock \
+	  pyproject.toml
+
+# Known vulnerabilities in the pinned versions (asks PyPI's advisory database).
+audit: $(TOOLS)/pip-compile
+	$(TOOLS)/pip-audit --strict --require-hashes --disable-pip -r requirements.lock
+	$(TOOLS)/pip-audit --strict --require-hashes --disable-pip -r requirements-dev.lock
 
 install: $(VENV)/.installed translations
 install-dev: $(VENV)/.installed-dev translations
@@ -65,8 +96,12 @@ test: install-dev $(NODE_STAMP)
 	  echo "== PostgreSQL not reachable: ran on SQLite only (.ci/run starts one; see README)"; \
 	fi
 
+# nginx, two gunicorn instances, PostgreSQL and Redis on 127.0.0.1: see deploy/smoke.sh.
+smoke: install-dev
+	bash deploy/smoke.sh
+
 bench: install-dev
 	$(BIN)/python bench/matching.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .hypothesis node_modules
+	rm -rf $(VENV) .venv-tools .pytest_cache .hypothesis node_modules

@@ -89,6 +89,8 @@ def from_environment(instance_path: Path) -> dict:
         "MAIL_TIMEOUT": int(os.environ.get("MAIL_TIMEOUT", "30")),
         # Rate limits: memory by default, Redis (or any limits backend) in production.
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        # Redis down: count in each process meanwhile (and try Redis again), never a 500.
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
         "RATELIMIT_HEADERS_ENABLED": True,
         "SIGNUP_RATE_LIMIT": os.environ.get("SIGNUP_RATE_LIMIT", "10 per hour;3 per minute"),
         "REFERRAL_RATE_LIMIT": os.environ.get("REFERRAL_RATE_LIMIT", "100 per hour;10 per minute"),

@@ -3,14 +3,21 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, render_template, request
+from flask import Flask, current_app, g, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from sqlalchemy.exc import InterfaceError, OperationalError
+from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 
 from guidematch import unit_of_work
 
 log = logging.getLogger(__name__)
+
+# A lost or refused database connection (a restart, a failover, a full pool): the request
+# may succeed in a moment, so it is a 503, not a bug. pool_pre_ping (config.py) makes the
+# next request open a fresh connection, so the app recovers without a restart.
+DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
+RETRY_AFTER_SECONDS = 10
 
 
 def _titles() -> dict[int, str]:
@@ -23,6 +30,7 @@ def _titles() -> dict[int, str]:
         413: _("The file is too large"),
         429: _("Too many attempts"),
         500: _("Something went wrong on our side"),
+        503: _("The service is briefly unavailable"),
     }
 
 
@@ -33,6 +41,8 @@ def _explanations() -> dict[int, str]:
         413: _("Files up to 5 MB can be uploaded."),
         429: _("Please wait a little before you try again."),
         500: _("The error has been logged. Please try again in a moment."),
+        503: _("The database could not be reached, so nothing was saved. "
+               "Please try again in a minute."),
     }
 
 
@@ -52,10 +62,18 @@ def register(app: Flask) -> None:
         return render_error(400, _("The form had expired or was sent from elsewhere. "
                                    "Please open the page again and resend it."))
 
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(InterfaceError)
+    def database_error(error: Exception):
+        return database_unavailable(error)
+
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         if error.code is None or error.code < 400:
             return error
+        # A failing commit (after the view answered) reaches Flask as a 500 wrapping it.
+        if isinstance(getattr(error, "original_exception", None), DATABASE_UNAVAILABLE):
+            return database_unavailable(error.original_exception)
         return render_error(error.code)
 
     @app.errorhandler(Exception)
@@ -68,3 +86,19 @@ def register(app: Flask) -> None:
         if app.testing:  # let tests see the real error
             raise error
         return render_error(InternalServerError.code)
+
+
+def database_unavailable(error: Exception):
+    """Answer a lost database connection with a translated 503 page that needs no database."""
+    try:
+        unit_of_work.discard()
+    except DATABASE_UNAVAILABLE:  # rolling back on a dead connection may fail too: nothing to undo
+        pass
+    # The class and first line only: the statement's parameters may hold a refugee's details.
+    reason = str(getattr(error, "orig", None) or type(error).__name__).splitlines()[0][:200]
+    log.warning("Database unavailable on %s %s: %s", request.method, request.path, reason)
+    # The layout asks for the logged-in user, which would need the database: render the
+    # page for an anonymous visitor (Flask-Login caches the request's user in g._login_user).
+    g._login_user = current_app.login_manager.anonymous_user()
+    body, code = render_error(ServiceUnavailable.code)
+    return body, code, {"Retry-After": str(RETRY_AFTER_SECONDS)}
