@@ -9,6 +9,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from guidematch import unit_of_work
+from guidematch.safe_input import RefusedInput
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +52,10 @@ def register(app: Flask) -> None:
     def csrf_error(error: CSRFError):
         return render_error(400, _("The form had expired or was sent from elsewhere. "
                                    "Please open the page again and resend it."))
+
+    @app.errorhandler(RefusedInput)
+    def refused_input(error: RefusedInput):
+        return render_error(400, error.description)
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

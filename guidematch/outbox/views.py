@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_login import login_required
 from sqlalchemy import func
 
+from guidematch import safe_input
 from guidematch.extensions import db
 from guidematch.form_errors import flash_error
 from guidematch.models import OutboxMessage
@@ -28,7 +29,7 @@ def index():
         stmt = stmt.where(OutboxMessage.status == status)
     else:
         status = ""
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = safe_input.page_number(request.args)
     messages = db.session.scalars(stmt.order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc())
                                   .limit(PAGE_SIZE + 1).offset((page - 1) * PAGE_SIZE)).all()
     counts = dict(db.session.execute(
