@@ -89,6 +89,13 @@ def local_target(target: str | None, default_endpoint: str = "core.dashboard") -
     return url_for(default_endpoint)
 
 
+def _id_out_of_range(key: str, value: str) -> bool:
+    # A view reads `..._id` as a record id: a number no database holds is refused before it
+    # reaches one (a view that reads it as an int would overflow). Other text is the view's.
+    text = value.strip()
+    return key.endswith("_id") and text.isascii() and text.isdigit() and int(text) > MAX_RECORD_ID
+
+
 class RecordIdConverter(IntegerConverter):
     """`<int:...>` in every route: an id a database cannot hold matches nothing (404)."""
 
@@ -110,7 +117,7 @@ def _refuse_unsafe_urls() -> None:
     if any(isinstance(part, str) and has_control_characters(part) for part in parts):
         raise RefusedInput()
     for key, value in _values(request.args):
-        if key.endswith("_id") and value.strip() and record_id(value) is None:
+        if _id_out_of_range(key, value):
             raise RefusedInput(_bad_id_message())
 
 
@@ -125,7 +132,7 @@ def _refuse_unsafe_form_values() -> None:
             raise RefusedInput()
         if not is_guarded_field(key) and has_control_characters(value, multiline=True):
             raise RefusedInput()
-        if key.endswith("_id") and value.strip() and record_id(value) is None:
+        if _id_out_of_range(key, value):
             raise RefusedInput(_bad_id_message())
 
 
