@@ -44,6 +44,11 @@ def control_character_message() -> str:
              "that cannot be stored. Remove it and try again.")
 
 
+def _url_message() -> str:
+    return _("The address of this page contains a control character (an invisible character "
+             "such as a null byte). Check the link, or open the page from the menu.")
+
+
 def _bad_id_message() -> str:
     return _("That is not the number of a record. Go back and choose from the list.")
 
@@ -115,7 +120,7 @@ def _refuse_unsafe_urls() -> None:
     for key, value in _values(request.args):
         parts += [key, value]
     if any(isinstance(part, str) and has_control_characters(part) for part in parts):
-        raise RefusedInput()
+        raise RefusedInput(_url_message())
     for key, value in _values(request.args):
         if _id_out_of_range(key, value):
             raise RefusedInput(_bad_id_message())
