@@ -6,7 +6,8 @@ both: in a URL part (path, query) with a 400 page, in a form field with a
 message next to the field (form_kit.Form). Record ids in URLs are bounded to the
 smaller of the two databases' integer ranges (PostgreSQL's INTEGER), so an id
 out of range is a 404 like any other unknown id, never an overflow; page numbers
-are clamped; redirect targets are checked in `local_target`.
+are clamped; redirect targets are checked in `local_target`, which every `next`
+parameter passes through before a view reads it.
 """
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from collections.abc import Iterable, Mapping
 
 from flask import Flask, request, url_for
 from flask_babel import gettext as _
-from werkzeug.datastructures import MultiDict
+from werkzeug.datastructures import ImmutableMultiDict, MultiDict
 from werkzeug.exceptions import BadRequest
 from werkzeug.routing import IntegerConverter
 
@@ -114,6 +115,21 @@ def _values(data: MultiDict) -> Iterable[tuple[str, str]]:
             yield key, value
 
 
+NEXT = "next"
+
+
+def _only_local_next() -> None:
+    """Make every `next` (query or form) a path of this site before any view reads it."""
+    # Replaced rather than refused: a crafted login link then still logs the coordinator
+    # in, and lands on the start page instead of an error page or another site.
+    for name in ("args", "form"):
+        data = getattr(request, name)
+        if NEXT in data and any(local_target(v, "core.dashboard") != v for v in data.getlist(NEXT)):
+            cleaned = MultiDict(data)
+            cleaned.setlist(NEXT, [local_target(v) for v in data.getlist(NEXT)])
+            setattr(request, name, ImmutableMultiDict(cleaned))
+
+
 def _refuse_unsafe_urls() -> None:
     # The raw path too: a control character in a static file's name never reaches view_args.
     parts = [request.path, *(request.view_args or {}).values()]
@@ -148,5 +164,6 @@ def register_converters(app: Flask) -> None:
 
 def register(app: Flask) -> None:
     """Check every request's URL parts and form values before the view runs."""
+    app.before_request(_only_local_next)
     app.before_request(_refuse_unsafe_urls)
     app.before_request(_refuse_unsafe_form_values)
