@@ -22,6 +22,7 @@ from wtforms.fields.core import UnboundField
 from wtforms.widgets import CheckboxInput, ListWidget, TextArea
 
 from guidematch import safe_input
+from guidematch.control_characters import has_control_characters, marked
 
 
 def select_choices(pairs: Iterable[tuple[Any, Any]], blank: Any = None) -> list[SelectChoice]:
@@ -63,16 +64,16 @@ def _refuse_control_characters(field: Field) -> bool:
     """Say whether `field` was sent a control character; if so, keep the value with it marked."""
     multiline = isinstance(field.widget, TextArea)
     raw = [value for value in (field.raw_data or ()) if isinstance(value, str)]
-    if not any(safe_input.has_control_characters(value, multiline) for value in raw):
+    if not any(has_control_characters(value, multiline) for value in raw):
         return False
     # What was typed stays in the field, each refused character shown as U+FFFD, and no
     # validator of the form's own (some query the database) sees the character itself.
     if isinstance(field.data, str):
-        field.data = safe_input.marked(field.data, multiline)
+        field.data = marked(field.data, multiline)
     elif isinstance(field.data, list):
-        field.data = [safe_input.marked(v, multiline) if isinstance(v, str) else v
+        field.data = [marked(v, multiline) if isinstance(v, str) else v
                       for v in field.data]
-    field.raw_data = [safe_input.marked(v, multiline) if isinstance(v, str) else v
+    field.raw_data = [marked(v, multiline) if isinstance(v, str) else v
                       for v in field.raw_data]
     return True
 

@@ -11,7 +11,6 @@ parameter passes through before a view reads it.
 """
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 
 from flask import Flask, request, url_for
@@ -20,17 +19,12 @@ from werkzeug.datastructures import ImmutableMultiDict, MultiDict
 from werkzeug.exceptions import BadRequest
 from werkzeug.routing import IntegerConverter
 
+from guidematch.control_characters import has_control_characters
+
 # PostgreSQL's INTEGER (the type of every primary key); SQLite's range is wider.
 MAX_RECORD_ID = 2**31 - 1
 # Far beyond any list's last page, and small enough that an OFFSET fits every database.
 MAX_PAGE = 100_000
-
-# C0 controls, DEL and C1 controls: never typed by a person, invalid in HTML, NUL fatal on
-# PostgreSQL. Tab and line breaks are the exception, and only in a multi-line field.
-_CONTROL = "\x00-\x1f\x7f-\x9f"
-_ANY_CONTROL = re.compile(f"[{_CONTROL}]")
-_CONTROL_BUT_LINES = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-REPLACEMENT = "\N{REPLACEMENT CHARACTER}"
 
 
 class RefusedInput(BadRequest):
@@ -52,16 +46,6 @@ def _url_message() -> str:
 
 def _bad_id_message() -> str:
     return _("That is not the number of a record. Go back and choose from the list.")
-
-
-def has_control_characters(text: str, multiline: bool = False) -> bool:
-    """Say whether `text` holds a control character (tab and line breaks allowed if `multiline`)."""
-    return (_CONTROL_BUT_LINES if multiline else _ANY_CONTROL).search(text) is not None
-
-
-def marked(text: str, multiline: bool = False) -> str:
-    """Return `text` with each refused character shown as U+FFFD, so a person can find it."""
-    return (_CONTROL_BUT_LINES if multiline else _ANY_CONTROL).sub(REPLACEMENT, text)
 
 
 def record_id(value: object) -> int | None:

@@ -339,3 +339,17 @@ def test_the_refusal_is_in_the_visitors_language(client, db, branch, language, w
     assert words in " ".join(_field_errors(form.get_data(as_text=True)))
     page = client.get("/signup/refugee?branch=tromso%00", headers=headers)
     assert page.status_code == 400 and words in page.get_data(as_text=True)
+
+
+def test_a_csv_file_with_a_nul_names_the_line_and_column_and_writes_nothing(client, db, world):
+    import io
+    before = snapshot()
+    text = ("id,first_name,last_name,email,gender\n"
+            "g1,Åse,Aas,ase@example.org,female\n"
+            "g2,Ola\x00,Nord,ola@example.org,male\n")
+    response = client.post("/import", data={"kind": "guide", "file": (io.BytesIO(text.encode()), "g.csv")},
+                           content_type="multipart/form-data")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "g.csv, linje 3, kolonne 2 (first_name)" in page and "kontrolltegn" in page
+    assert snapshot() == before
