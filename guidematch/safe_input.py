@@ -25,6 +25,7 @@ from guidematch.control_characters import has_control_characters
 MAX_RECORD_ID = 2**31 - 1
 # Far beyond any list's last page, and small enough that an OFFSET fits every database.
 MAX_PAGE = 100_000
+NEXT = "next"  # the parameter that names where to go after a login or a language switch
 
 
 class RefusedInput(BadRequest):
@@ -99,16 +100,13 @@ def _values(data: MultiDict) -> Iterable[tuple[str, str]]:
             yield key, value
 
 
-NEXT = "next"
-
-
 def _only_local_next() -> None:
     """Make every `next` (query or form) a path of this site before any view reads it."""
     # Replaced rather than refused: a crafted login link then still logs the coordinator
     # in, and lands on the start page instead of an error page or another site.
     for name in ("args", "form"):
         data = getattr(request, name)
-        if NEXT in data and any(local_target(v, "core.dashboard") != v for v in data.getlist(NEXT)):
+        if NEXT in data and any(local_target(v) != v for v in data.getlist(NEXT)):
             cleaned = MultiDict(data)
             cleaned.setlist(NEXT, [local_target(v) for v in data.getlist(NEXT)])
             setattr(request, name, ImmutableMultiDict(cleaned))
@@ -128,7 +126,7 @@ def _refuse_unsafe_urls() -> None:
 
 def _refuse_unsafe_form_values() -> None:
     """Refuse what no form of the kit will check: field names, and values outside its fields."""
-    from guidematch.form_kit import is_guarded_field
+    from guidematch.form_kit import is_guarded_field  # the kit builds on this module
 
     if not request.form:
         return
