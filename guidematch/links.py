@@ -36,7 +36,7 @@ def sign(purpose: str, **payload: Any) -> str:
 
 
 def fingerprint(purpose: str, value: str) -> str:
-    """Return a short keyed hash of `value` for a link's payload (not reversible without the key)."""
+    """Return a short keyed hash of `value` for a link's payload (not reversible without it)."""
     key = f"guidematch.{purpose}.fingerprint:{current_app.config['SECRET_KEY']}".encode()
     digest = hmac.new(key, value.strip().lower().encode(), hashlib.sha256).hexdigest()
     return digest[:16]  # 64 bits: a changed address matches by chance once in 10^19

@@ -1,4 +1,4 @@
-"""Confirmation links name the person by id and a keyed fingerprint of the address, never the address."""
+"""Confirmation links carry an id and a keyed fingerprint of the address, never the address."""
 from __future__ import annotations
 
 import logging
@@ -46,7 +46,8 @@ def test_the_same_address_in_other_letters_is_the_same_address(app, db, unconfir
 
 def test_a_link_sent_before_the_change_works_until_it_expires(app, db, unconfirmed, monkeypatch):
     # Links mailed by the previous version carried the address; they are honoured, never made.
-    old = links.sign(signup.CONFIRM_PURPOSE, kind="guide", id=unconfirmed.id, email=unconfirmed.email)
+    old = links.sign(signup.CONFIRM_PURPOSE, kind="guide", id=unconfirmed.id,
+                     email=unconfirmed.email)
     assert signup.load_confirmation(old)[1] == unconfirmed
     unconfirmed.email = "new@example.org"
     db.session.commit()
@@ -55,13 +56,15 @@ def test_a_link_sent_before_the_change_works_until_it_expires(app, db, unconfirm
 
 
 def test_an_old_link_expires_after_the_confirmation_days(app, db, unconfirmed, monkeypatch):
-    old = links.sign(signup.CONFIRM_PURPOSE, kind="guide", id=unconfirmed.id, email=unconfirmed.email)
+    old = links.sign(signup.CONFIRM_PURPOSE, kind="guide", id=unconfirmed.id,
+                     email=unconfirmed.email)
     monkeypatch.setattr(signup, "CONFIRM_MAX_AGE", timedelta(seconds=-1))
     with pytest.raises(links.LinkExpired):
         signup.load_confirmation(old)
 
 
-FINGERPRINTS = create_app({"TESTING": True, "SECRET_KEY": "k", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+FINGERPRINTS = create_app({"TESTING": True, "SECRET_KEY": "k",
+                           "SQLALCHEMY_DATABASE_URI": "sqlite://"})
 
 
 @settings(max_examples=100, deadline=None)
