@@ -75,7 +75,7 @@ def local_target(target: str | None, default_endpoint: str = "core.dashboard") -
     drop tabs and line breaks, so `/\\t/host` would become `//host`).
     """
     if (target and target.startswith("/") and not target.startswith(("//", "/\\"))
-            and "\\" not in target and not has_control_characters(target)):
+            and not has_control_characters(target)):
         return target
     return url_for(default_endpoint)
 

@@ -20,12 +20,12 @@ def test_a_redirect_target_is_a_path_of_this_site_and_a_valid_header(target):
         chosen = safe_input.local_target(target)
         assert chosen == target or chosen == "/"
         assert chosen.startswith("/") and not chosen.startswith(("//", "/\\"))
-        assert "\\" not in chosen and not has_control_characters(chosen)
+        assert not has_control_characters(chosen)
         assert redirect(chosen).status_code == 302  # never the "newline in header" 500
 
 
 @pytest.mark.parametrize("target", ["/guides?tab=waiting", "/signup/guide?lang=uk",
-                                    "/pairings/3#logs"])
+                                    "/pairings/3#logs", "/guides?q=a\\b"])
 def test_a_local_path_is_kept(target):
     with APP.test_request_context():
         assert safe_input.local_target(target) == target
