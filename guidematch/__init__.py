@@ -30,6 +30,7 @@ def create_app(config_overrides: Mapping[str, Any] | None = None) -> Flask:
     register_logging(app)
     register_extensions(app)
     register_unit_of_work(app)
+    register_input_layer(app)
     register_blueprints(app)
     register_commands(app)
     return app
@@ -78,6 +79,13 @@ def register_unit_of_work(app: Flask) -> None:
     from guidematch import unit_of_work
 
     unit_of_work.register(app)
+
+
+def register_input_layer(app: Flask) -> None:
+    from guidematch import safe_input
+
+    safe_input.register_converters(app)  # before the blueprints: their rules bind converters
+    safe_input.register(app)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import traceback
 
 from flask import Flask, current_app, g, render_template, request
 from flask_babel import gettext as _
@@ -10,6 +11,7 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 
 from guidematch import unit_of_work
+from guidematch.safe_input import RefusedInput
 
 log = logging.getLogger(__name__)
 
@@ -46,13 +48,27 @@ def _explanations() -> dict[int, str]:
     }
 
 
+def scrubbed_traceback(error: BaseException) -> str:
+    """Return the traceback of `error` and its causes without their messages."""
+    parts = []
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        frames = traceback.extract_tb(current.__traceback__)
+        parts.append("".join(traceback.format_list(frames))
+                     + f"{type(current).__module__}.{type(current).__qualname__}")
+        current = current.__cause__ or current.__context__
+    return "\n(caused by)\n".join(parts)
+
+
 def render_error(code: int, message: str | None = None):
     title = _titles().get(code, _("Something went wrong"))
     text = message or _explanations().get(code, "")
     try:
         return render_template("errors/error.html", code=code, title=title, text=text), code
-    except Exception:  # the layout itself failed: still no traceback for the user
-        log.exception("Error page could not be rendered")
+    except Exception as failure:  # the layout itself failed: still no traceback for the user
+        log.error("Error page could not be rendered\n%s", scrubbed_traceback(failure))
         return f"<!doctype html><title>{code}</title><h1>{code}</h1>", code
 
 
@@ -66,6 +82,9 @@ def register(app: Flask) -> None:
     @app.errorhandler(InterfaceError)
     def database_error(error: Exception):
         return database_unavailable(error)
+    @app.errorhandler(RefusedInput)
+    def refused_input(error: RefusedInput):
+        return render_error(400, error.description)
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
@@ -81,8 +100,10 @@ def register(app: Flask) -> None:
         if isinstance(error, HTTPException):
             return http_error(error)
         unit_of_work.discard()  # the error page must not read (or commit) a half-done attempt
-        # Log the error type and path only: request data may hold refugees' details.
-        log.exception("Unhandled error on %s %s", request.method, request.path)
+        # The path, the error's type and where it was raised; never its message, which can
+        # quote the data (PostgreSQL's "Key (email)=(kari@example.org) already exists").
+        log.error("Unhandled error on %s %s\n%s", request.method, request.path,
+                  scrubbed_traceback(error))
         if app.testing:  # let tests see the real error
             raise error
         return render_error(InternalServerError.code)

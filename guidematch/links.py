@@ -1,10 +1,16 @@
 """Signed, expiring links for people who don't log in (guides and refugees).
 
 A link carries a small payload (ids, a purpose) signed with SECRET_KEY and a
-salt per purpose, so a link made for one thing never works for another.
+salt per purpose, so a link made for one thing never works for another. The
+payload is signed, not encrypted: anyone holding the link (a mail relay, an
+access log, a browser history) can read it. So it carries ids, never an email
+address or a phone number; where a link must die when an address changes it
+carries `fingerprint(address)`, a short keyed hash that cannot be read back.
 """
 from __future__ import annotations
 
+import hashlib
+import hmac
 from datetime import timedelta
 from typing import Any
 
@@ -27,6 +33,13 @@ def _serializer(purpose: str) -> URLSafeTimedSerializer:
 def sign(purpose: str, **payload: Any) -> str:
     """Return a token for `purpose` carrying `payload` (JSON-able values only)."""
     return _serializer(purpose).dumps(payload)
+
+
+def fingerprint(purpose: str, value: str) -> str:
+    """Return a short keyed hash of `value` for a link's payload (not reversible without it)."""
+    key = f"guidematch.{purpose}.fingerprint:{current_app.config['SECRET_KEY']}".encode()
+    digest = hmac.new(key, value.strip().lower().encode(), hashlib.sha256).hexdigest()
+    return digest[:16]  # 64 bits: a changed address matches by chance once in 10^19
 
 
 def verify(purpose: str, token: str, max_age: timedelta) -> dict[str, Any]:

@@ -19,6 +19,7 @@ from typing import IO
 
 
 from guidematch import emails
+from guidematch.control_characters import has_control_characters
 from guidematch.profile import Kind, ProfileRecord
 from guidematch.vocabulary import (
     ACTIVITIES, COUNTRY_CODES, INTERESTS, LANGUAGE_CODES, SLOTS, EducationLevel,
@@ -272,6 +273,10 @@ def _record(cells: dict[str, str], header: list[str], kind: Kind, filename: str,
             raise CsvError(filename, line, _col(header, name), raw, N_("must not be empty"))
         if not raw:
             continue
+        if has_control_characters(raw):
+            raise CsvError(filename, line, _col(header, name), raw,
+                           N_("contains a control character (an invisible character such as a "
+                              "null byte)"))
         try:
             values[name] = PARSERS[name](raw)
         except CellError as exc:

@@ -1,13 +1,12 @@
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField, DecimalField, EmailField, IntegerField, PasswordField, SelectField, StringField,
     SubmitField, TextAreaField,
 )
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 
-from guidematch.form_kit import select_choices
+from guidematch.form_kit import Form, select_choices
 from guidematch.i18n import text_direction
 from guidematch.labels import language_name
 from guidematch.vocabulary import DEFAULT_WEIGHTS, MAX_WEEKLY_MINUTES, PERSON_LOCALES, Role
@@ -31,14 +30,14 @@ WEIGHT_HELP = {
 }
 
 
-class BranchForm(FlaskForm):
+class BranchForm(Form):
     slug = StringField(_l("Short name (in links and CSV files)"), validators=[DataRequired(), Length(max=63)],
                        description=_l("Lowercase letters, digits and dashes, e.g. tromso"))
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
     submit = SubmitField(_l("Create branch"))
 
 
-class UserForm(FlaskForm):
+class UserForm(Form):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
     email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])
     role = SelectField(_l("Role"), choices=select_choices(
@@ -65,7 +64,7 @@ def months_field(label, most: int) -> IntegerField:
                                            NumberRange(1, most, MONTHS_RANGE)])
 
 
-class SettingsForm(FlaskForm):
+class SettingsForm(Form):
     name = StringField(_l("Branch name"), validators=[
         DataRequired(_l("Enter the branch's name.")), Length(max=120, message=TOO_LONG)])
     contact_email = EmailField(_l("Contact email shown to guides and refugees"), validators=[

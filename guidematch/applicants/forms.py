@@ -1,10 +1,11 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
+from guidematch.form_kit import Form
 
-class ApproveForm(FlaskForm):
+
+class ApproveForm(Form):
     interview_on = DateField(_l("Interview held on"), validators=[InputRequired()])
     intro_course_on = DateField(_l("Introduction course done on"), validators=[InputRequired()])
     confidentiality_signed_on = DateField(_l("Confidentiality declaration signed on"),
@@ -15,7 +16,7 @@ class ApproveForm(FlaskForm):
     approve = SubmitField(_l("Approve"))
 
 
-class RejectForm(FlaskForm):
+class RejectForm(Form):
     reason = TextAreaField(_l("Reason (kept for the coordinators, not sent to the applicant)"),
                            validators=[InputRequired(), Length(max=1000)], render_kw={"rows": 3})
     reject = SubmitField(_l("Reject"))

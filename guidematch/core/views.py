@@ -16,7 +16,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import func, select, text
 
-from guidematch import i18n
+from guidematch import i18n, safe_input
 from guidematch.extensions import db
 from guidematch.i18n import LOCALE_NAMES
 from guidematch.models import Branch, Guide, Pairing, Refugee
@@ -88,9 +88,7 @@ def dashboard():
 @public
 def set_language():
     """Remember the chosen language for this browser and go back."""
-    target = request.form.get("next", "")
-    if not target.startswith("/") or target.startswith("//"):
-        target = url_for("core.dashboard")
+    target = safe_input.local_target(request.form.get("next"))
     locale = request.form.get("locale", "")
     chosen_for = i18n.remember_choice(locale, i18n.endpoint_for(target))
     if chosen_for is None:  # not a language that page offers
@@ -106,7 +104,8 @@ def switch_branch():
     """Let an admin work in another branch."""
     if not current_user.is_admin:
         abort(404)
-    branch = db.session.get(Branch, request.form.get("branch_id", type=int) or 0)
+    branch_id = safe_input.record_id(request.form.get("branch_id"))
+    branch = db.session.get(Branch, branch_id) if branch_id else None
     if branch is None:
         abort(404)
     session["branch_id"] = branch.id

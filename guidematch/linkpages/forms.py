@@ -1,15 +1,14 @@
 """Forms people fill in through their links; labels and messages in their language."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, RadioField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from guidematch.form_kit import MultiCheckboxField, select_choices
+from guidematch.form_kit import Form, MultiCheckboxField, select_choices
 from guidematch.labels import ENUM_LABELS, MEETING_ACTIVITY_LABELS
 from guidematch.vocabulary import MAX_LOG_MINUTES, MEETING_ACTIVITIES, QUICK_LOG_MINUTES, MeetingFrequency
 
 
-class AcceptForm(FlaskForm):
+class AcceptForm(Form):
     submit = SubmitField(_l("I accept the agreement"))
 
 
@@ -17,7 +16,7 @@ def minute_choices(answers) -> list:
     return select_choices((minutes, str(minutes)) for minutes in answers)
 
 
-class QuickAnswerForm(FlaskForm):
+class QuickAnswerForm(Form):
     minutes = RadioField(coerce=int, choices=minute_choices(QUICK_LOG_MINUTES),
                          validators=[InputRequired()])
 
@@ -40,7 +39,7 @@ def minutes_field(label) -> IntegerField:
         render_kw={"min": 0, "max": MAX_LOG_MINUTES, "inputmode": "numeric"})
 
 
-class WeekForm(FlaskForm):
+class WeekForm(Form):
     met_on = DateField(_l("Day you met"), validators=[InputRequired(_l("Choose the day."))])
     minutes = minutes_field(_l("Minutes together"))
     activities = MultiCheckboxField(_l("What did you do?"), choices=activity_choices, validate_choice=True)
@@ -54,7 +53,7 @@ def frequency_choices():
     return select_choices((f.value, words[f.value]) for f in MeetingFrequency)
 
 
-class EvaluationForm(FlaskForm):
+class EvaluationForm(Form):
     satisfaction = RadioField(
         _l("How happy are you with the pairing? (1 = not at all, 5 = very)"), coerce=int,
         choices=select_choices((n, str(n)) for n in range(1, 6)),

@@ -2,19 +2,18 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DecimalField, HiddenField, RadioField, SearchField, SubmitField
 from wtforms.validators import InputRequired, NumberRange, ValidationError
 
 from guidematch.admin.forms import WEIGHT_LABELS
-from guidematch.form_kit import MultiCheckboxField, select_choices
+from guidematch.form_kit import Form, MultiCheckboxField, select_choices
 from guidematch.vocabulary import DEFAULT_WEIGHTS
 
 ALL, CHOSEN = "all", "chosen"
 MAX_WEIGHT = 10
 
 
-class RunForm(FlaskForm):
+class RunForm(Form):
     """Who to include and how much each part of the score counts (the view sets the choices)."""
 
     refugee_scope = RadioField(_l("Refugees"), default=ALL, choices=select_choices([
@@ -60,7 +59,7 @@ for _key in DEFAULT_WEIGHTS:
         render_kw={"min": 0, "max": MAX_WEIGHT, "step": "0.5", "inputmode": "decimal"}))
 
 
-class PairForm(FlaskForm):
+class PairForm(Form):
     """Choose a refugee and a guide to see how they fit, each found by a search.
 
     A POST (it carries what was typed into the searches, which stays out of
@@ -76,7 +75,7 @@ class PairForm(FlaskForm):
     submit = SubmitField(_l("Show how they fit"))
 
 
-class CreatePairForm(FlaskForm):
+class CreatePairForm(Form):
     """Create the pairing shown in the preview."""
 
     guide_id = HiddenField(validators=[InputRequired()])

@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.datastructures import MultiDict
 
-from guidematch import labels, unit_of_work
+from guidematch import labels, safe_input, unit_of_work
 from guidematch.form_errors import flash_error, refuse
 from guidematch.form_kit import select_choices
 from guidematch.matchpage import cards, picker
@@ -248,8 +248,8 @@ def reject(pairing_id: int):
 
 
 def _pair_ids() -> tuple[int, int] | None:
-    guide_id = request.values.get("guide_id", type=int)
-    refugee_id = request.values.get("refugee_id", type=int)
+    guide_id = safe_input.record_id(request.values.get("guide_id"))
+    refugee_id = safe_input.record_id(request.values.get("refugee_id"))
     if not guide_id or not refugee_id:
         return None
     return guide_id, refugee_id

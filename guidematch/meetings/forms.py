@@ -2,11 +2,10 @@
 from datetime import time
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, MonthField, SelectField, StringField, SubmitField, TextAreaField, TimeField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from guidematch.form_kit import select_choices
+from guidematch.form_kit import Form, select_choices
 from guidematch.labels import DAY_LABELS
 from guidematch.services.group_meetings import MAX_SERIES_MONTHS
 from guidematch.vocabulary import DAYS
@@ -14,7 +13,7 @@ from guidematch.vocabulary import DAYS
 NTH = {1: _l("first"), 2: _l("second"), 3: _l("third"), 4: _l("fourth"), -1: _l("last")}
 
 
-class _MeetingFields(FlaskForm):
+class _MeetingFields(Form):
     title = StringField(_l("Title"), default=_l("Group meeting for guides and refugees"),
                         validators=[InputRequired(_l("Give the meeting a title.")), Length(max=200)])
     at = TimeField(_l("Time"), default=time(18, 0), validators=[InputRequired(_l("Choose the time."))])

@@ -5,6 +5,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import login_required
 
+from guidematch import safe_input
 from guidematch.extensions import db
 from guidematch.form_errors import flash_error, show_error
 from guidematch.meetings.forms import OneMeetingForm, SeriesForm
@@ -96,8 +97,9 @@ def attendance(meeting_id: int):
         present = set()
         for value in request.form.getlist("present"):
             side, _sep, person_id = value.partition(":")
-            if side in {r.value for r in Respondent} and person_id.isdigit():
-                present.add((Respondent(side), int(person_id)))
+            person_id = safe_input.record_id(person_id)
+            if side in {r.value for r in Respondent} and person_id is not None:
+                present.add((Respondent(side), person_id))
         group_meetings.record_attendance(meeting, present & listed, listed)
         flash(_("Attendance is saved."), "success")
         return redirect(url_for("meetings.attendance",

@@ -7,6 +7,7 @@ from flask_login import login_required
 from sqlalchemy import func
 from sqlalchemy.orm import load_only
 
+from guidematch import safe_input
 from guidematch.extensions import db
 from guidematch.form_errors import flash_error
 from guidematch.models import OutboxMessage
@@ -34,7 +35,7 @@ def index():
         stmt = stmt.where(OutboxMessage.status == status)
     else:
         status = ""
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = safe_input.page_number(request.args)
     messages = db.session.scalars(stmt.options(LISTED).order_by(OutboxMessage.created_at.desc(),
                                                                  OutboxMessage.id.desc())
                                   .limit(PAGE_SIZE + 1).offset((page - 1) * PAGE_SIZE)).all()

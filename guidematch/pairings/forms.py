@@ -1,10 +1,9 @@
 """Forms of the pairing page: logs, pauses, the end (one page holds them: each has a prefix)."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, SelectField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
-from guidematch.form_kit import MultiCheckboxField, PrefixedForm, select_choices
+from guidematch.form_kit import Form, MultiCheckboxField, PrefixedForm, select_choices
 from guidematch.linkpages.forms import activity_choices, minutes_field
 from guidematch.labels import label
 from guidematch.vocabulary import EndReason, PauseReason
@@ -59,5 +58,5 @@ class EndForm(PrefixedForm):
             raise ValidationError(_l("Choose why the pairing ends early."))
 
 
-class ActionForm(FlaskForm):
+class ActionForm(Form):
     """A button that changes something: a POST with the CSRF token and nothing else."""

@@ -5,7 +5,6 @@ import re
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
     BooleanField, DateField, FloatField, IntegerField, RadioField, SelectField,
@@ -17,7 +16,7 @@ from wtforms.validators import (
 
 from guidematch import labels
 from guidematch import vocabulary as v
-from guidematch.form_kit import MultiCheckboxField, select_choices
+from guidematch.form_kit import Form, MultiCheckboxField, select_choices
 from guidematch.i18n import LOCALE_NAMES
 from guidematch.services import clock
 
@@ -34,7 +33,7 @@ def _optional_enum(enum, value):
     return enum(value) if value else None
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(Form):
     """The fields guides and refugees share (DESIGN.md's profile table)."""
 
     # What is required is the people service's rule (services.person_rules), shown on its field.
@@ -189,7 +188,7 @@ class RefugeeForm(ProfileForm):
         return values
 
 
-class ImportForm(FlaskForm):
+class ImportForm(Form):
     kind = RadioField(_l("The file holds"),
                       choices=select_choices([("guide", _l("Guides")),
                                               ("refugee", _l("Refugees"))]),

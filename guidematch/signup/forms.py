@@ -11,7 +11,6 @@ import re
 import unicodedata
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField, EmailField, IntegerField, RadioField, SelectField, SelectMultipleField,
     StringField, SubmitField, TextAreaField,
@@ -21,7 +20,7 @@ from wtforms.validators import (
     DataRequired, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError,
 )
 
-from guidematch.form_kit import MultiCheckboxField
+from guidematch.form_kit import Form, MultiCheckboxField
 from guidematch.profile import ProfileRecord
 from guidematch.profile_csv import COLUMNS, PARSERS
 from guidematch.signup import choices
@@ -88,7 +87,7 @@ class HoneypotMixin:
         return bool((self.website.data or "").strip())
 
 
-class PersonFields(HoneypotMixin, FlaskForm):
+class PersonFields(HoneypotMixin, Form):
     """The profile fields guides and refugees share (DESIGN.md's profile table)."""
 
     first_name = _text(_l("First name"), 100, required=True, render_kw={"autocomplete": "given-name"})
