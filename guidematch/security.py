@@ -1,5 +1,5 @@
 """Security headers on every response."""
-from flask import Flask, Response
+from flask import Flask, Response, request
 
 # Everything is served from our own origin (Bootstrap included): no CDN, no inline script.
 CONTENT_SECURITY_POLICY = (
@@ -14,6 +14,10 @@ def add_security_headers(response: Response) -> Response:
     response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers.setdefault("Referrer-Policy", "same-origin")
     response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+    if request.endpoint != "static":
+        # Every page but our CSS and scripts may show someone's data (a coordinator's lists,
+        # a person's link page, a form typed back): no browser or proxy may keep a copy.
+        response.headers["Cache-Control"] = "no-store"
     return response
 
 

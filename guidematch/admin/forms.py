@@ -2,10 +2,13 @@ from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
-    BooleanField, DecimalField, EmailField, IntegerField, PasswordField, SelectField, StringField,
+    BooleanField, DecimalField, EmailField, HiddenField, IntegerField, PasswordField, SelectField, StringField,
     SubmitField, TextAreaField,
 )
-from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
+from wtforms.widgets import HiddenInput
+from wtforms.validators import (
+    AnyOf, DataRequired, Email, InputRequired, Length, NumberRange, Optional,
+)
 
 from guidematch.form_kit import select_choices
 from guidematch.i18n import text_direction
@@ -23,6 +26,13 @@ WEIGHT_LABELS = {
     "background": _l("Education and occupation"),
     "waiting": _l("Time on the waiting list"),
 }
+
+
+class ActionForm(FlaskForm):
+    """A button's form: a record (its id in the body, not the URL) turned on or off."""
+
+    record = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
+    value = HiddenField(validators=[AnyOf(["on", "off"])])
 
 
 class BranchForm(FlaskForm):
