@@ -7,6 +7,9 @@ CONTENT_SECURITY_POLICY = (
     "img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'self'"
 )
 
+# Our CSS, scripts and images (and Bootstrap's): the only responses a browser may keep.
+STATIC_ENDPOINTS = {"static", "bootstrap.static"}
+
 
 def add_security_headers(response: Response) -> Response:
     response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
@@ -14,7 +17,7 @@ def add_security_headers(response: Response) -> Response:
     response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers.setdefault("Referrer-Policy", "same-origin")
     response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-    if request.endpoint != "static":
+    if request.endpoint not in STATIC_ENDPOINTS:
         # Every page but our CSS and scripts may show someone's data (a coordinator's lists,
         # a person's link page, a form typed back): no browser or proxy may keep a copy.
         response.headers["Cache-Control"] = "no-store"
