@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Flask, current_app, flash, g, request, session
+from flask import Flask, current_app, flash, request, session
 from flask_babel import gettext as _
-from flask_login import current_user, login_user, logout_user
+from flask_login import login_user, logout_user
 
 from guidematch.extensions import db, login_manager
 from guidematch.models import User
@@ -27,7 +27,7 @@ USER_KEYS = (VERSION_KEY, SEEN_KEY, "branch_id")
 def register(app: Flask) -> None:
     """Load the user only from a current session, and end sessions that are not."""
     login_manager.user_loader(_load_user)
-    app.before_request(_end_stale_session)
+    app.before_request(_check_session)
 
 
 def start(user: User) -> None:
@@ -58,26 +58,26 @@ def _now_seconds() -> int:
 
 
 def _load_user(user_id: str) -> User | None:
+    # Reached only with a session `_check_session` has let through on this request.
     user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
-    if user is None or not user.is_active or session.get(VERSION_KEY) != user.session_version:
-        return None
-    seen = session.get(SEEN_KEY)
-    now = _now_seconds()
-    if not isinstance(seen, int) or now - seen > idle_timeout().total_seconds():
-        g.session_idle = True
-        return None
-    session[SEEN_KEY] = now
-    return user
+    return user if user is not None and user.is_active else None
 
 
-def _end_stale_session() -> None:
-    if request.endpoint == "static" or "_user_id" not in session:
+def _check_session() -> None:
+    """End this session unless it is the user's current one and was used lately."""
+    user_id = session.get("_user_id")
+    if request.endpoint == "static" or user_id is None:
         return
-    if current_user.is_authenticated:
+    user = db.session.get(User, int(user_id)) if str(user_id).isdigit() else None
+    seen, now = session.get(SEEN_KEY), _now_seconds()
+    current = (user is not None and user.is_active
+               and session.get(VERSION_KEY) == user.session_version)
+    idle = not isinstance(seen, int) or now - seen > idle_timeout().total_seconds()
+    if current and not idle:
+        session[SEEN_KEY] = now
         return
-    idle = g.pop("session_idle", False)
     _forget()
-    if idle:
+    if current:  # ended by the clock, not by a logout elsewhere: say why
         flash(_("You were logged out after %(hours)s hours without activity.",
                 hours=_hours(idle_timeout())), "info")
 
