@@ -55,7 +55,8 @@ def index():
 
 
 def _get_or_404(model, record_id: int):
-    record = db.session.get(model, record_id)
+    # An id no database column can hold is simply not there (not an overflow error).
+    record = db.session.get(model, record_id) if 0 < record_id < 2**63 else None
     if record is None:
         abort(404)
     return record
