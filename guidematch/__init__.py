@@ -95,8 +95,8 @@ def register_blueprints(app: Flask) -> None:
     from guidematch.privacy.views import bp as privacy
     from guidematch.signup.views import bp as signup
 
-    for blueprint in (core, auth, account, admin, people, privacy, signup, applicants, outbox, links,
-                      pairings, group_meetings, matching):
+    for blueprint in (core, auth, account, admin, people, privacy, signup, applicants, outbox,
+                      links, pairings, group_meetings, matching):
         app.register_blueprint(blueprint)
 
 

@@ -2,8 +2,8 @@ from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
-    BooleanField, DecimalField, EmailField, HiddenField, IntegerField, PasswordField, SelectField, StringField,
-    SubmitField, TextAreaField,
+    BooleanField, DecimalField, EmailField, HiddenField, IntegerField, PasswordField, SelectField,
+    StringField, SubmitField, TextAreaField,
 )
 from wtforms.widgets import HiddenInput
 from wtforms.validators import (
