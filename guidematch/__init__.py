@@ -47,8 +47,8 @@ def register_extensions(app: Flask) -> None:
     from flask_babel import get_locale, lazy_gettext
 
     from guidematch import durations, errors, form_kit, i18n, security, vocabulary
+    from guidematch.auth import sessions
     from guidematch.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
-    from guidematch.models import User
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
@@ -60,7 +60,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_view = "auth.login"
     login_manager.login_message = lazy_gettext("Please log in to see this page.")
     login_manager.login_message_category = "info"
-    login_manager.user_loader(lambda user_id: db.session.get(User, int(user_id)))
+    sessions.register(app)
     security.register(app)
     if app.config["PROXY_COUNT"]:
         from werkzeug.middleware.proxy_fix import ProxyFix
@@ -91,6 +91,7 @@ def register_input_layer(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from guidematch.admin.views import bp as admin
     from guidematch.applicants.views import bp as applicants
+    from guidematch.auth.account import bp as account
     from guidematch.auth.views import bp as auth
     from guidematch.core.views import bp as core
     from guidematch.linkpages.views import bp as links
@@ -102,8 +103,8 @@ def register_blueprints(app: Flask) -> None:
     from guidematch.privacy.views import bp as privacy
     from guidematch.signup.views import bp as signup
 
-    for blueprint in (core, auth, admin, people, privacy, signup, applicants, outbox, links,
-                      pairings, group_meetings, matching):
+    for blueprint in (core, auth, account, admin, people, privacy, signup, applicants, outbox,
+                      links, pairings, group_meetings, matching):
         app.register_blueprint(blueprint)
 
 

@@ -11,6 +11,8 @@ import secrets
 from pathlib import Path
 
 DEV_SECRET_FILE = "secret_key"
+MIN_SECRET_BYTES = 32
+DEFAULT_IDLE_MINUTES = 120
 
 
 class ConfigError(RuntimeError):
@@ -57,8 +59,8 @@ def from_environment(instance_path: Path) -> dict:
     env = os.environ.get("GUIDEMATCH_ENV", "development")
     production = env == "production"
     secret = os.environ.get("SECRET_KEY", "")
-    if production and (not secret or secret == _dev_secret_if_present(instance_path)):
-        raise ConfigError("SECRET_KEY must be set to a secret of its own in production.")
+    if production:
+        _check_production_secret(secret, instance_path)
     mail_server = os.environ.get("MAIL_SERVER", "")
     return {
         "GUIDEMATCH_ENV": env,
@@ -102,7 +104,29 @@ def from_environment(instance_path: Path) -> dict:
         "BABEL_DEFAULT_TIMEZONE": timezone_name(),
         "BOOTSTRAP_SERVE_LOCAL": True,
         "WTF_CSRF_TIME_LIMIT": None,
+        # A logged-in session unused this long ends (auth/sessions.py).
+        "SESSION_IDLE_MINUTES": _positive_int("SESSION_IDLE_MINUTES", DEFAULT_IDLE_MINUTES),
     }
+
+
+def _check_production_secret(secret: str, instance_path: Path) -> None:
+    if not secret or secret == _dev_secret_if_present(instance_path):
+        raise ConfigError("SECRET_KEY must be set to a secret of its own in production.")
+    size = len(secret.encode("utf-8"))
+    if size < MIN_SECRET_BYTES:
+        # It signs sessions and people's links: a short one can be guessed offline from one cookie.
+        raise ConfigError(
+            f"SECRET_KEY is {size} bytes long; production needs at least {MIN_SECRET_BYTES}. "
+            "Make one with: python -c 'import secrets; print(secrets.token_hex(32))'")
+
+
+def _positive_int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    if not value.isdigit() or int(value) < 1:
+        raise ConfigError(f"{name} must be a whole number of at least 1, not {value!r}.")
+    return int(value)
 
 
 def _dev_secret_if_present(instance_path: Path) -> str | None:

@@ -1,11 +1,14 @@
 """Security headers on every response."""
-from flask import Flask, Response
+from flask import Flask, Response, request
 
 # Everything is served from our own origin (Bootstrap included): no CDN, no inline script.
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
     "img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'self'"
 )
+
+# Our CSS, scripts and images (and Bootstrap's): the only responses a browser may keep.
+STATIC_ENDPOINTS = {"static", "bootstrap.static"}
 
 
 def add_security_headers(response: Response) -> Response:
@@ -14,6 +17,10 @@ def add_security_headers(response: Response) -> Response:
     response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers.setdefault("Referrer-Policy", "same-origin")
     response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+    if request.endpoint not in STATIC_ENDPOINTS:
+        # Every page but our CSS and scripts may show someone's data (a coordinator's lists,
+        # a person's link page, a form typed back): no browser or proxy may keep a copy.
+        response.headers["Cache-Control"] = "no-store"
     return response
 
 

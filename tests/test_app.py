@@ -17,9 +17,9 @@ def test_production_refuses_to_start_without_its_own_secret(monkeypatch, tmp_pat
 
 def test_production_starts_with_a_secret_and_secure_cookies(monkeypatch):
     monkeypatch.setenv("GUIDEMATCH_ENV", "production")
-    monkeypatch.setenv("SECRET_KEY", "a-long-random-production-secret")
+    monkeypatch.setenv("SECRET_KEY", "a-long-random-production-secret-of-40-bytes")
     app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"})
-    assert app.config["SESSION_COOKIE_SECURE"] and app.config["SECRET_KEY"] == "a-long-random-production-secret"
+    assert app.config["SESSION_COOKIE_SECURE"] and app.config["SECRET_KEY"] == "a-long-random-production-secret-of-40-bytes"
 
 
 def test_postgres_urls_get_the_psycopg_driver(monkeypatch):

@@ -1,10 +1,13 @@
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from wtforms import (
-    BooleanField, DecimalField, EmailField, IntegerField, PasswordField, SelectField, StringField,
-    SubmitField, TextAreaField,
+    BooleanField, DecimalField, EmailField, HiddenField, IntegerField, PasswordField, SelectField,
+    StringField, SubmitField, TextAreaField,
 )
-from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
+from wtforms.widgets import HiddenInput
+from wtforms.validators import (
+    AnyOf, DataRequired, Email, InputRequired, Length, NumberRange, Optional,
+)
 
 from guidematch.form_kit import Form, select_choices
 from guidematch.i18n import text_direction
@@ -28,6 +31,13 @@ WEIGHT_HELP = {
                   "take counts, up to six months, unless the two fit poorly; 0 turns waiting "
                   "priority off, so that only the fit counts."),
 }
+
+
+class ActionForm(Form):
+    """A button's form: a record (its id in the body, not the URL) turned on or off."""
+
+    record = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
+    value = HiddenField(validators=[AnyOf(["on", "off"])])
 
 
 class BranchForm(Form):

@@ -10,9 +10,9 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from guidematch import agreement_texts
-from guidematch.admin.forms import WEIGHT_LABELS, BranchForm, SettingsForm, UserForm
+from guidematch.admin.forms import WEIGHT_LABELS, ActionForm, BranchForm, SettingsForm, UserForm
 from guidematch.extensions import db
-from guidematch.form_errors import show_error
+from guidematch.form_errors import flash_error, show_error
 from guidematch.form_kit import select_choices
 from guidematch.models import Branch, User
 from guidematch.scoping import current_branch
@@ -50,7 +50,57 @@ def index():
             return redirect(url_for("admin.index"))
     all_branches = db.session.scalars(select(Branch).order_by(Branch.name)).all()
     users = db.session.scalars(select(User).order_by(User.name)).all()
-    return render_template("admin/index.html", form=form, branches=all_branches, users=users)
+    return render_template("admin/index.html", form=form, branches=all_branches, users=users,
+                           action_form=ActionForm())
+
+
+def _get_or_404(model, record_id: int):
+    # An id no database column can hold is simply not there (not an overflow error).
+    record = db.session.get(model, record_id) if 0 < record_id < 2**63 else None
+    if record is None:
+        abort(404)
+    return record
+
+
+def _submitted_action() -> ActionForm:
+    form = ActionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    return form
+
+
+@bp.route("/admin/users/active", methods=["POST"])
+@admin_required
+def set_user_active():
+    """Deactivate an account (its sessions end at once) or re-activate it."""
+    form = _submitted_action()
+    user = _get_or_404(User, form.record.data)
+    active = form.value.data == "on"
+    if user.id == current_user.id and not active:
+        flash_error(_("You cannot deactivate your own account."))
+        return redirect(url_for("admin.index"))
+    if accounts.set_active(user, active):
+        audit.record("user_activated" if active else "user_deactivated", user,
+                     branch_id=user.branch_id)
+        flash(_("%(name)s can log in again.", name=user.name) if active else
+              _("%(name)s is deactivated and logged out.", name=user.name), "success")
+    return redirect(url_for("admin.index"))
+
+
+@bp.route("/admin/branches/two-factor", methods=["POST"])
+@admin_required
+def set_branch_two_factor():
+    """Require two-factor login of a branch's coordinators, or stop requiring it."""
+    form = _submitted_action()
+    branch = _get_or_404(Branch, form.record.data)
+    required = form.value.data == "on"
+    if branch.require_two_factor != required:
+        branch.require_two_factor = required
+        audit.record("branch_two_factor", branch, required=required)
+        flash(_("Coordinators of %(name)s must now use two-factor login; those without it set "
+                "it up when they next log in.", name=branch.name) if required else
+              _("Two-factor login is now optional in %(name)s.", name=branch.name), "success")
+    return redirect(url_for("admin.index"))
 
 
 @bp.route("/admin/users/new", methods=["GET", "POST"])

@@ -7,10 +7,11 @@ from guidematch.models.pairing import MatchExclusion, Pairing
 from guidematch.models.people import Guide, GuideTag, Refugee, RefugeeTag, TagKind
 from guidematch.models.records import AuditEvent, Consent
 from guidematch.models.tracking import Attendance, Evaluation, GroupMeeting, MeetingLog, Pause
-from guidematch.models.user import User
+from guidematch.models.user import LoginThrottle, RecoveryCode, User
 
 __all__ = [
     "AgreementText", "Attendance", "AuditEvent", "Branch", "Consent", "Evaluation",
-    "GroupMeeting", "Guide", "GuideTag", "MatchExclusion", "MatchRun", "MatchRunWaiting", "MeetingLog", "Model", "OutboxMessage",
-    "Pairing", "Pause", "Refugee", "RefugeeTag", "TagKind", "User",
+    "GroupMeeting", "Guide", "GuideTag", "LoginThrottle", "MatchExclusion", "MatchRun",
+    "MatchRunWaiting", "MeetingLog", "Model", "OutboxMessage", "Pairing", "Pause", "RecoveryCode",
+    "Refugee", "RefugeeTag", "TagKind", "User",
 ]

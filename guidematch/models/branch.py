@@ -47,6 +47,8 @@ class Branch(Model):
     agreement_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     # The secret part of the referral link given to the municipality's refugee service.
     referral_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_referral_token)
+    # An admin can require two-factor login of the branch's coordinators.
+    require_two_factor: Mapped[bool] = mapped_column(default=False, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
     def weights(self) -> dict[str, float]:

@@ -11,9 +11,11 @@ from sqlalchemy import select
 
 from guidematch import demo, links
 from guidematch.extensions import db as _db
-from guidematch.models import GroupMeeting, Guide, MeetingLog, OutboxMessage, Pairing, Refugee
+from guidematch.models import (
+    GroupMeeting, Guide, MeetingLog, OutboxMessage, Pairing, Refugee, User,
+)
 from guidematch.programme import week_key
-from guidematch.services import clock, person_links
+from guidematch.services import accounts, clock, passwords, person_links
 from guidematch.services.signup import CONFIRM_PURPOSE
 from guidematch.vocabulary import GuideStatus, PairingStatus, RefugeeStatus, Respondent, Role
 from tests import factories
@@ -70,13 +72,23 @@ def _walk(app, branch) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
         "outbox.show": path("outbox.show", message_id=message.id),
         "signup.referral_link": path("signup.referral_link"),
         "admin.settings": path("admin.settings"),
+        "account.index": path("account.index"),
+        "account.change_password": path("account.change_password"),
+        "account.two_factor_setup": path("account.two_factor_setup"),
     }
     admin = {"admin.index": path("admin.index"), "admin.new_user": path("admin.new_user")}
     guide_side, refugee_side = Respondent.GUIDE, Respondent.REFUGEE
     week = week_key(clock.today())
     confirm = links.sign(CONFIRM_PURPOSE, kind="refugee", id=waiting.id, email=waiting.email)
+    user = _one(User, User.email == demo.COORDINATOR_EMAIL)
+    reset = links.sign(accounts.RESET_PURPOSE, u=user.id, f=passwords.fingerprint(user.password_hash))
     public = {
         "auth.login": path("auth.login"),
+        "auth.forgot_password": path("auth.forgot_password"),
+        "auth.reset_password": path("auth.reset_password", token=reset),
+        # Without a half-done login it leads back to the login; tests/e2e/test_two_factor_login.py
+        # walks the code and set-up pages it shows during one.
+        "auth.second_step": path("auth.second_step"),
         "signup.guide": path("signup.guide"), "signup.refugee": path("signup.refugee"),
         "signup.thanks": path("signup.thanks", kind="guide"),
         "signup.privacy": path("signup.privacy"),
