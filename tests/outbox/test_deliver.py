@@ -172,6 +172,29 @@ class TestWithMailServer:
         outbox.deliver()
         assert smtp_server.messages[0]["Message-ID"] == first
 
+    def test_the_message_id_names_the_row_and_the_sites_host(self, app, db, smtp_server,
+                                                            monkeypatch):
+        first, second = queue(db, 2)
+        monkeypatch.setitem(app.config, "PUBLIC_BASE_URL", "https://guidematch.rodekors.example")
+        ids = [outbox.message_id(first), outbox.message_id(second)]
+        assert ids[0].startswith(f"<outbox.{first.id}.") and ids[0] != ids[1]
+        assert all(i.endswith("@guidematch.rodekors.example>") for i in ids)
+
+    def test_a_run_with_refused_messages_says_so_and_exits_3(self, db, runner, smtp_server):
+        async def refuse(server, session, envelope, address, rcpt_options):
+            if address.startswith("nobody"):
+                return "550 5.1.1 no such user"
+            envelope.rcpt_tos.append(address)
+            return "250 OK"
+        smtp_server.recorder.handle_RCPT = refuse
+        queue(db, 1, to_address="nobody@example.org")
+        queue(db, 1, to_address="kari@example.org")
+        result = runner.invoke(args=["outbox", "deliver"])
+        assert result.exit_code == 3, result.output
+        assert "Sent 1, deferred 1, gave up on 0; 1 waiting" in result.output
+        assert "1 messages tried were not sent" in result.output
+        assert len(smtp_server.messages) == 1
+
 
 class TestSmtpOutage:
     @pytest.fixture
