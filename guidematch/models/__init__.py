@@ -1,7 +1,7 @@
 """The data model, one module per aggregate; import from here."""
 from guidematch.models.base import Model
 from guidematch.models.branch import AgreementText, Branch
-from guidematch.models.outbox import OutboxMessage
+from guidematch.models.outbox import OutboxMention, OutboxMessage
 from guidematch.models.pairing import MatchExclusion, Pairing
 from guidematch.models.people import Guide, GuideTag, Refugee, RefugeeTag, TagKind
 from guidematch.models.records import AuditEvent, Consent
@@ -10,6 +10,6 @@ from guidematch.models.user import User
 
 __all__ = [
     "AgreementText", "Attendance", "AuditEvent", "Branch", "Consent", "Evaluation",
-    "GroupMeeting", "Guide", "GuideTag", "MatchExclusion", "MeetingLog", "Model", "OutboxMessage",
-    "Pairing", "Pause", "Refugee", "RefugeeTag", "TagKind", "User",
+    "GroupMeeting", "Guide", "GuideTag", "MatchExclusion", "MeetingLog", "Model", "OutboxMention",
+    "OutboxMessage", "Pairing", "Pause", "Refugee", "RefugeeTag", "TagKind", "User",
 ]
