@@ -13,7 +13,7 @@ data_cli = AppGroup("data", help="Keep no more personal data than the programme 
 
 @data_cli.command("purge")
 @click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
-              help="Pretend it is this day (YYYY-MM-DD), for every rule; for tests and catching up.")
+              help="Pretend it is this day (YYYY-MM-DD), for every rule; for catching up.")
 def purge_command(today) -> None:
     """Apply the retention rules: stale sign-ups, people who left unpaired, ended pairings."""
     day: date = today.date() if today else clock.today()

@@ -71,6 +71,9 @@ LEASE = timedelta(minutes=15)
 DEFAULT_SMTP_TIMEOUT = 30
 DUE_STATUSES = (OutboxStatus.QUEUED, OutboxStatus.SENDING)
 DEFAULT_SENDER = "guidematch@localhost"
+# `last_error` of a message whose sending run died; shown on the Outbox page as it is.
+INTERRUPTED = "Interrupted: the run sending it stopped; sent again"
+INTERRUPTED_TWICE = "Interrupted twice: not sent again (it may have arrived); retry by hand"
 
 
 @dataclass
@@ -169,7 +172,7 @@ def deliver(limit: int | None = None, now: datetime | None = None) -> DeliveryRe
         return report
     try:
         while limit is None or report.sent + report.retrying + report.failed < limit:
-            claimed = claim_next(now or clock.now())
+            claimed = claim_next(now or clock.now(), report)
             if claimed is None:
                 break
             message, again = claimed
@@ -184,16 +187,22 @@ def deliver(limit: int | None = None, now: datetime | None = None) -> DeliveryRe
     return report
 
 
-def claim_next(now: datetime) -> tuple[OutboxMessage, bool] | None:
+def claim_next(now: datetime, report: DeliveryReport | None = None
+               ) -> tuple[OutboxMessage, bool] | None:
     """Claim the most overdue message, in a transaction of its own; say if it is a resend.
 
     A message found `sending` (its lease ran out) was claimed by a run that died
-    before recording the outcome: the server may or may not have it.
+    before recording the outcome: the server may or may not have it. It is sent
+    again once. Found `sending` a second time (the resend's run died too, as a
+    message that crashes the deliverer would make it), it is given up on and
+    shown as failed, so no message goes out more than twice.
     """
-    for _attempt in range(5):  # another deliverer may win the compare-and-set; try the next row
+    lost_races = 0
+    while lost_races < 5:  # another deliverer may win the compare-and-set; try the next row
         with unit_of_work.transaction():
             candidate = db.session.execute(
-                select(OutboxMessage.id, OutboxMessage.status, OutboxMessage.attempts)
+                select(OutboxMessage.id, OutboxMessage.status, OutboxMessage.attempts,
+                       OutboxMessage.last_error)
                 .where(OutboxMessage.status.in_(DUE_STATUSES), OutboxMessage.next_attempt_at <= now)
                 .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
                 .limit(1)
@@ -201,17 +210,28 @@ def claim_next(now: datetime) -> tuple[OutboxMessage, bool] | None:
             ).first()
             if candidate is None:
                 return None  # ends the transaction: it only read
+            again = candidate.status == OutboxStatus.SENDING
+            twice = again and candidate.last_error == INTERRUPTED
+            values = ({"status": OutboxStatus.FAILED, "last_error": INTERRUPTED_TWICE} if twice
+                      else {"status": OutboxStatus.SENDING, "attempts": candidate.attempts + 1,
+                            "next_attempt_at": now + LEASE,
+                            "last_error": INTERRUPTED if again else candidate.last_error})
             claimed = db.session.execute(
                 update(OutboxMessage)
                 .where(OutboxMessage.id == candidate.id, OutboxMessage.status == candidate.status,
                        OutboxMessage.attempts == candidate.attempts)
-                .values(status=OutboxStatus.SENDING, attempts=candidate.attempts + 1,
-                        next_attempt_at=now + LEASE)
+                .values(**values)
                 .execution_options(synchronize_session=False)
             ).rowcount
+        if claimed == 1 and twice:
+            log.warning("Outbox message %s given up on: %s", candidate.id, INTERRUPTED_TWICE)
+            if report is not None:
+                report.failed += 1
+            continue
         if claimed == 1:
             message = db.session.get(OutboxMessage, candidate.id, populate_existing=True)
-            return message, candidate.status == OutboxStatus.SENDING
+            return message, again
+        lost_races += 1
     return None
 
 

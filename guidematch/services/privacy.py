@@ -83,7 +83,7 @@ def purge(today: date) -> PurgeReport:
 
 
 def left_unpaired(today: date) -> list[Person]:
-    """Return people never in a binding pairing who left longer ago than their branch's retention."""
+    """Return people never in a binding pairing who left longer ago than retention."""
     people: list[Person] = []
     for model, statuses in LEFT_UNPAIRED.items():
         ever_paired = select(_pairing_side(model)).where(Pairing.status.in_((*ENDED, *OPEN)))

@@ -165,6 +165,24 @@ class TestWithMailServer:
         db.session.refresh(message)
         assert message.status == OutboxStatus.SENT and message.attempts == 2
 
+    def test_an_abandoned_claim_is_resent_once_then_given_up_on(self, db, runner, smtp_server):
+        """A message whose resend's run died too (one that crashes the deliverer) goes no more."""
+        [message] = queue(db, 1)
+        later = clock.now() + outbox.LEASE + timedelta(seconds=1)
+        message.status, message.attempts = OutboxStatus.SENDING, 1
+        message.next_attempt_at = clock.now()  # its lease ran out: the run that claimed it died
+        db.session.commit()
+
+        claimed, again = outbox.claim_next(clock.now())
+        assert again and claimed.last_error == outbox.INTERRUPTED  # sent again, once
+        db.session.commit()
+        report = outbox.deliver(now=later)  # its run died too: found "sending" a second time
+        db.session.refresh(message)
+        assert (report.sent, report.failed) == (0, 1)
+        assert message.status == OutboxStatus.FAILED
+        assert message.last_error == outbox.INTERRUPTED_TWICE and message.can_retry
+        assert smtp_server.messages == []
+
     def test_every_attempt_carries_the_same_message_id(self, db, smtp_server):
         [message] = queue(db, 1)
         first = outbox.build_message(message)["Message-ID"]

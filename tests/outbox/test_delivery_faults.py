@@ -171,8 +171,9 @@ class TestDelivererKilledMidBatch:
             assert code == -signal.SIGKILL
             assert len(server.recorder.messages) == received_by_now
             # One message at a time: the kill leaves exactly one claimed and unrecorded.
-            assert db.session.scalar(select(func.count()).select_from(OutboxMessage).where(
-                OutboxMessage.status == OutboxStatus.SENDING)) == 1 + self.KILLS.index(received_by_now)
+            claimed = db.session.scalar(select(func.count()).select_from(OutboxMessage).where(
+                OutboxMessage.status == OutboxStatus.SENDING))
+            assert claimed == 1 + self.KILLS.index(received_by_now)
             db.session.remove()
         server.recorder.fault_at.clear()
         code, output = self._deliver_in_a_subprocess(app_config, server, kill=False)

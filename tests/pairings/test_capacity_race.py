@@ -19,7 +19,7 @@ from guidematch.services.errors import DomainError
 from guidematch.vocabulary import BINDING_PAIRING_STATUSES, GuideStatus, PairingStatus
 from tests import factories
 
-ROUNDS = {"postgresql": 50, "sqlite": 10}  # SQLite serialises every writer: fewer rounds tell as much
+ROUNDS = {"postgresql": 50, "sqlite": 10}  # SQLite serialises all writers: fewer rounds will do
 
 
 def _race_once(app, monkeypatch, branch, guard) -> tuple[int, dict[str, str]]:

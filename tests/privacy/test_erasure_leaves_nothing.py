@@ -1,4 +1,4 @@
-"""After erasure or a purge, no table holds the person's name, email or phone: every column searched.
+"""After erasure or a purge no table holds the person's name, email or phone: every column searched.
 
 The people go through the app's own steps first (a referral with the caseworker's
 receipt, an agreement emailed to both, a meeting log, an evaluation, an ending
