@@ -12,7 +12,9 @@ crash can leave at most the one message in hand unrecorded.
 The choice for a crash between the SMTP server's "250 OK" and the commit of
 step 3: **at least once**. The message stays `sending`; when its lease has run
 out a later run claims it again, sends it once more and counts it
-(`DeliveryReport.resent`). Losing a refugee's confirmation is worse than a rare
+(`DeliveryReport.resent`); found `sending` a second time, it is given up on
+(failed, for a coordinator to retry), so a message that kills the deliverer
+cannot go out again and again. Losing a refugee's confirmation is worse than a rare
 duplicate. A server that stops in the middle of a message can also have
 accepted it without our hearing its "250": that message is retried and may
 arrive twice. Either way it is at most one message per crash or outage (the
