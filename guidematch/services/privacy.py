@@ -57,7 +57,7 @@ REF_PREFIX = {Guide: "g", Refugee: "r"}
 
 
 # Who may be deleted once retention has passed since their record last changed: people
-# who left without ever being in a pairing that held (no statistics need them).
+# who left without ever having a pairing (no pairing record or statistic needs them).
 LEFT_UNPAIRED = {Guide: (GuideStatus.REJECTED, GuideStatus.INACTIVE),
                  Refugee: (RefugeeStatus.WITHDRAWN,)}
 
@@ -83,7 +83,7 @@ def purge(today: date) -> PurgeReport:
 
 
 def left_unpaired(today: date) -> list[Person]:
-    """Return people never in a binding pairing who left longer ago than retention."""
+    """Return people who left with no pairing (a turned-down proposal aside) before retention."""
     people: list[Person] = []
     for model, statuses in LEFT_UNPAIRED.items():
         ever_paired = select(_pairing_side(model)).where(Pairing.status.in_((*ENDED, *OPEN)))
