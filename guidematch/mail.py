@@ -2,7 +2,9 @@
 
 Each email is a template pair `templates/email/<name>.txt` and `.html`. The row
 is added to the current transaction, so the email exists exactly when the
-event that caused it does; `flask outbox deliver` sends it later.
+event that caused it does; `flask outbox deliver` sends it later. Each row
+records the guides and refugees it is to or about (OutboxMention), so that
+erasing a person deletes every email that names them (services.person_mail).
 """
 from __future__ import annotations
 
@@ -16,7 +18,7 @@ from sqlalchemy import select
 
 from guidematch.extensions import db
 from guidematch.i18n import text_direction
-from guidematch.models import OutboxMessage
+from guidematch.models import Guide, OutboxMention, OutboxMessage, Pairing, Refugee
 from guidematch.vocabulary import PERSON_LOCALES
 
 
@@ -33,11 +35,14 @@ class Attachment:
 
 def queue_email(*, to: str, template: str, subject: str, locale: str, name: str = "",
                 branch_id: int | None = None, dedupe_key: str | None = None,
-                attachments: Iterable[Attachment] = (), **context) -> OutboxMessage | None:
+                attachments: Iterable[Attachment] = (), about: Iterable[Guide | Refugee] = (),
+                **context) -> OutboxMessage | None:
     """Render `template` in `locale` and add it to the outbox; None if `dedupe_key` was used.
 
     `subject` is an English msgid, translated here into the recipient's language
     (mark it with `lazy_gettext` / `_l` or `N_` at the call site so it is extracted).
+    `about` names the people the email is to or about; the guides, refugees and
+    pairings in the template's context are added to them.
     """
     if dedupe_key and db.session.scalar(select(OutboxMessage.id).where(OutboxMessage.dedupe_key == dedupe_key)):
         return None
@@ -55,4 +60,20 @@ def queue_email(*, to: str, template: str, subject: str, locale: str, name: str 
     )
     db.session.add(message)
     db.session.flush()
+    for person in mentioned(about, context.values()):
+        key = "guide_id" if isinstance(person, Guide) else "refugee_id"
+        db.session.add(OutboxMention(message_id=message.id, **{key: person.id}))
+    db.session.flush()
     return message
+
+
+def mentioned(about: Iterable[Guide | Refugee], context: Iterable[object]) -> list[Guide | Refugee]:
+    """Return the stored people an email is about: `about`, and those its template may name."""
+    found: dict[tuple[type, int], Guide | Refugee] = {}
+    for item in (*about, *context):
+        # A template is given whole objects and may print any name they lead to.
+        people = (item.guide, item.refugee) if isinstance(item, Pairing) else (item,)
+        for person in people:
+            if isinstance(person, (Guide, Refugee)) and person.id is not None:
+                found[(type(person), person.id)] = person
+    return list(found.values())

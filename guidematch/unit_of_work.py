@@ -63,6 +63,16 @@ def discard() -> None:
         request.environ[_DISCARDED] = True
 
 
+def lock_for_writing() -> None:
+    """Take the database's write lock now on SQLite (row locks do it on PostgreSQL).
+
+    For a read that a later write depends on (a guide's capacity, services.seats):
+    SQLite has no `FOR UPDATE`, and without this the transaction would begin only
+    at the first write, after the read, and another writer could commit between.
+    """
+    _begin_sqlite_transaction()
+
+
 @contextmanager
 def savepoint() -> Iterator[None]:
     """Run a try in a savepoint: flushed on success, undone alone when it raises."""

@@ -1,9 +1,8 @@
 from flask_babel import lazy_gettext as _l
-from guidematch.form_kit import Form
 from wtforms import EmailField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
-from guidematch.form_kit import PrefixedForm
+from guidematch.form_kit import Form, PrefixedForm
 from guidematch.services.accounts import MIN_PASSWORD_LENGTH
 
 ENTER_EMAIL = _l("Enter your email address.")

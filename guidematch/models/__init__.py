@@ -2,7 +2,7 @@
 from guidematch.models.base import Model
 from guidematch.models.branch import AgreementText, Branch
 from guidematch.models.matching_run import MatchRun, MatchRunWaiting
-from guidematch.models.outbox import OutboxMessage
+from guidematch.models.outbox import OutboxMention, OutboxMessage
 from guidematch.models.pairing import MatchExclusion, Pairing
 from guidematch.models.people import Guide, GuideTag, Refugee, RefugeeTag, TagKind
 from guidematch.models.records import AuditEvent, Consent
@@ -12,6 +12,6 @@ from guidematch.models.user import LoginThrottle, RecoveryCode, User
 __all__ = [
     "AgreementText", "Attendance", "AuditEvent", "Branch", "Consent", "Evaluation",
     "GroupMeeting", "Guide", "GuideTag", "LoginThrottle", "MatchExclusion", "MatchRun",
-    "MatchRunWaiting", "MeetingLog", "Model", "OutboxMessage", "Pairing", "Pause", "RecoveryCode",
-    "Refugee", "RefugeeTag", "TagKind", "User",
+    "MatchRunWaiting", "MeetingLog", "Model", "OutboxMention", "OutboxMessage", "Pairing", "Pause",
+    "RecoveryCode", "Refugee", "RefugeeTag", "TagKind", "User",
 ]

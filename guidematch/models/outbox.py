@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from guidematch.models.base import Model, UTCDateTime, enum_type
@@ -53,3 +53,25 @@ class OutboxMessage(Model):
     def can_retry(self) -> bool:
         """Whether a coordinator may queue it again: neither sent nor being sent."""
         return self.status in (OutboxStatus.QUEUED, OutboxStatus.FAILED)
+
+
+class OutboxMention(Model):
+    """A guide or refugee an email is to or about: what erasing them must delete with them.
+
+    The partner's agreement and the caseworker's receipt name a person without
+    being addressed to them; their rows are found through this table, not by
+    searching text.
+    """
+
+    __tablename__ = "outbox_mentions"
+    __table_args__ = (
+        CheckConstraint("(guide_id IS NULL) <> (refugee_id IS NULL)", name="one_person"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_id: Mapped[int] = mapped_column(
+        ForeignKey("outbox_messages.id", ondelete="CASCADE"), index=True)
+    guide_id: Mapped[int | None] = mapped_column(ForeignKey("guides.id", ondelete="CASCADE"),
+                                                 index=True)
+    refugee_id: Mapped[int | None] = mapped_column(ForeignKey("refugees.id", ondelete="CASCADE"),
+                                                   index=True)

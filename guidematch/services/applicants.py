@@ -55,7 +55,7 @@ def approve_guide(guide: Guide, credentials: Credentials, today: date | None = N
         queue_email(to=guide.email, name=guide.first_name, template="guide_approved",
                     subject=_l("Welcome as a refugee guide"), locale=guide.locale,
                     branch_id=guide.branch_id, branch_name=guide.branch.name,
-                    dedupe_key=f"guide-approved:{guide.id}:{today.isoformat()}")
+                    dedupe_key=f"guide-approved:{guide.id}:{today.isoformat()}", about=(guide,))
     db.session.flush()
 
 

@@ -36,3 +36,8 @@ def now() -> datetime:
 def today() -> date:
     """Return the calendar day it is now in the programme's time zone."""
     return today_in(timezone_name(), now())
+
+
+def moment_on(day: date) -> datetime:
+    """Return now moved by whole days to `day`: "now" for a command run with `--today`."""
+    return now() + (day - today())

@@ -1,24 +1,38 @@
 """Deliver the outbox: claim what is due, send it over SMTP, record the outcome.
 
-Each message is claimed in a short transaction of its own (PostgreSQL:
-`SELECT ... FOR UPDATE SKIP LOCKED`, then a compare-and-set UPDATE that also
-keeps SQLite, which has one writer, safe): status `sending`, attempts + 1, and
-`next_attempt_at` pushed ahead as a lease. Only then is it sent, and marked
-`sent` (or rescheduled with a growing delay) in another short transaction. So
-two deliverers on two hosts never hold the same message at once.
+One message at a time, each step committed on its own:
+1. claim: status `sending`, attempts + 1, `next_attempt_at` pushed ahead as a
+   lease (PostgreSQL: `SELECT ... FOR UPDATE SKIP LOCKED`, then a compare-and-set
+   UPDATE that also keeps SQLite, which has one writer, safe), committed;
+2. hand it to the SMTP server;
+3. mark it `sent` (or reschedule it with a growing delay), committed at once.
+So two deliverers on two hosts never hold the same message at once, and a
+crash can leave at most the one message in hand unrecorded.
 
-The choice for a crash between the SMTP server's "250 OK" and the commit that
-marks the message sent: **at least once**. A message left in `sending` when
-its lease runs out is claimed again and resent (with the same Message-ID, so
-mail clients can fold the copy). Losing a refugee's confirmation is worse than
-a rare duplicate, and the window is a single commit. Sending never starts
-without a working SMTP connection, so an outage costs no attempts: messages
-simply wait.
+The choice for a crash between the SMTP server's "250 OK" and the commit of
+step 3: **at least once**. The message stays `sending`; when its lease has run
+out a later run claims it again, sends it once more and counts it
+(`DeliveryReport.resent`); found `sending` a second time, it is given up on
+(failed, for a coordinator to retry), so a message that kills the deliverer
+cannot go out again and again. Losing a refugee's confirmation is worse than a rare
+duplicate. A server that stops in the middle of a message can also have
+accepted it without our hearing its "250": that message is retried and may
+arrive twice. Either way it is at most one message per crash or outage (the
+fault tests in tests/outbox/test_delivery_faults.py count it).
 
-Sending uses the standard library only: `email.message.EmailMessage` with
-quoted-printable bodies (SMTP allows 998 characters a line, and an HTML email
-of link buttons has longer lines) and `smtplib` with a timeout shorter than the
-lease. The MAIL_* settings keep the names Flask-Mail gave them.
+Every attempt carries the same Message-ID, made from the row (id and creation
+time) and the site's host name (`PUBLIC_BASE_URL`). What a receiver does with a
+repeated Message-ID is up to it: some servers and mailbox stores drop a second
+message with an ID they already hold (Gmail is known to), many mail clients show
+such copies as one; others deliver both. It makes the copy recognisable, not
+impossible.
+
+Sending never starts without a working SMTP connection, so an outage costs no
+attempts: messages simply wait. Sending uses the standard library only:
+`email.message.EmailMessage` with quoted-printable bodies (SMTP allows 998
+characters a line, and an HTML email of link buttons has longer lines) and
+`smtplib` with a timeout shorter than the lease. The MAIL_* settings keep the
+names Flask-Mail gave them.
 """
 from __future__ import annotations
 
@@ -32,6 +46,7 @@ from email import policy
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr
+from urllib.parse import urlsplit
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -58,6 +73,9 @@ LEASE = timedelta(minutes=15)
 DEFAULT_SMTP_TIMEOUT = 30
 DUE_STATUSES = (OutboxStatus.QUEUED, OutboxStatus.SENDING)
 DEFAULT_SENDER = "guidematch@localhost"
+# `last_error` of a message whose sending run died; shown on the Outbox page as it is.
+INTERRUPTED = "Interrupted: the run sending it stopped; sent again"
+INTERRUPTED_TWICE = "Interrupted twice: not sent again (it may have arrived); retry by hand"
 
 
 @dataclass
@@ -65,11 +83,17 @@ class DeliveryReport:
     """What one `deliver` run did."""
 
     sent: int = 0
-    retrying: int = 0
-    failed: int = 0
+    resent: int = 0     # of `sent`: found `sending`, left by a run that died, and sent again
+    retrying: int = 0   # deferred: tried, not sent, queued for a later attempt
+    failed: int = 0     # given up on after MAX_ATTEMPTS
     waiting: int = 0
-    error: str = ""  # why the run stopped early (no server, server unreachable)
+    error: str = ""  # why the run stopped early (no server, server unreachable or gone)
     sent_ids: list[int] = field(default_factory=list)
+
+    @property
+    def left_unsent(self) -> int:
+        """Return how many messages this run tried and did not send."""
+        return self.retrying + self.failed
 
 
 def retry_delay(attempts: int) -> timedelta:
@@ -150,11 +174,14 @@ def deliver(limit: int | None = None, now: datetime | None = None) -> DeliveryRe
         return report
     try:
         while limit is None or report.sent + report.retrying + report.failed < limit:
-            message = claim_next(now or clock.now())
-            if message is None:
+            claimed = claim_next(now or clock.now(), report)
+            if claimed is None:
                 break
-            if not _send_one(connection, message, report, now):
-                break  # the connection is gone; the rest waits for the next run
+            message, again = claimed
+            if not _send_one(connection, message, report, now, again):
+                report.error = "The SMTP server went away during the run: the rest waits."
+                log.warning("Outbox: %s", report.error)
+                break
     finally:
         _close(connection)
     with unit_of_work.transaction():
@@ -162,12 +189,22 @@ def deliver(limit: int | None = None, now: datetime | None = None) -> DeliveryRe
     return report
 
 
-def claim_next(now: datetime) -> OutboxMessage | None:
-    """Claim the most overdue message for this deliverer, in a transaction of its own."""
-    for _attempt in range(5):  # another deliverer may win the compare-and-set; try the next row
+def claim_next(now: datetime, report: DeliveryReport | None = None
+               ) -> tuple[OutboxMessage, bool] | None:
+    """Claim the most overdue message, in a transaction of its own; say if it is a resend.
+
+    A message found `sending` (its lease ran out) was claimed by a run that died
+    before recording the outcome: the server may or may not have it. It is sent
+    again once. Found `sending` a second time (the resend's run died too, as a
+    message that crashes the deliverer would make it), it is given up on and
+    shown as failed, so no message goes out more than twice.
+    """
+    lost_races = 0
+    while lost_races < 5:  # another deliverer may win the compare-and-set; try the next row
         with unit_of_work.transaction():
             candidate = db.session.execute(
-                select(OutboxMessage.id, OutboxMessage.status, OutboxMessage.attempts)
+                select(OutboxMessage.id, OutboxMessage.status, OutboxMessage.attempts,
+                       OutboxMessage.last_error)
                 .where(OutboxMessage.status.in_(DUE_STATUSES), OutboxMessage.next_attempt_at <= now)
                 .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
                 .limit(1)
@@ -175,22 +212,33 @@ def claim_next(now: datetime) -> OutboxMessage | None:
             ).first()
             if candidate is None:
                 return None  # ends the transaction: it only read
+            again = candidate.status == OutboxStatus.SENDING
+            twice = again and candidate.last_error == INTERRUPTED
+            values = ({"status": OutboxStatus.FAILED, "last_error": INTERRUPTED_TWICE} if twice
+                      else {"status": OutboxStatus.SENDING, "attempts": candidate.attempts + 1,
+                            "next_attempt_at": now + LEASE,
+                            "last_error": INTERRUPTED if again else candidate.last_error})
             claimed = db.session.execute(
                 update(OutboxMessage)
                 .where(OutboxMessage.id == candidate.id, OutboxMessage.status == candidate.status,
                        OutboxMessage.attempts == candidate.attempts)
-                .values(status=OutboxStatus.SENDING, attempts=candidate.attempts + 1,
-                        next_attempt_at=now + LEASE)
+                .values(**values)
                 .execution_options(synchronize_session=False)
             ).rowcount
+        if claimed == 1 and twice:
+            log.warning("Outbox message %s given up on: %s", candidate.id, INTERRUPTED_TWICE)
+            if report is not None:
+                report.failed += 1
+            continue
         if claimed == 1:
             message = db.session.get(OutboxMessage, candidate.id, populate_existing=True)
-            return message
+            return message, again
+        lost_races += 1
     return None
 
 
 def _send_one(connection: smtplib.SMTP, message: OutboxMessage, report: DeliveryReport,
-              now: datetime | None) -> bool:
+              now: datetime | None, again: bool = False) -> bool:
     """Send one claimed message and record the outcome; False when the connection broke."""
     try:
         connection.send_message(build_message(message), from_addr=parseaddr(_sender())[1],
@@ -208,7 +256,11 @@ def _send_one(connection: smtplib.SMTP, message: OutboxMessage, report: Delivery
         message.sent_at = clock.now()
         message.last_error = ""
     report.sent += 1
+    report.resent += again
     report.sent_ids.append(message.id)
+    if again:
+        log.info("Outbox message %s sent again: the run that claimed it did not finish",
+                 message.id)
     return True
 
 
@@ -262,9 +314,7 @@ def build_message(message: OutboxMessage) -> EmailMessage:
     mail["To"] = Address(message.to_name, addr_spec=to_address) if message.to_name else to_address
     mail["Subject"] = message.subject
     mail["Date"] = format_datetime(clock.now())
-    # The same Message-ID on every attempt: a copy sent after a crash is recognisably one.
-    domain = parseaddr(sender)[1].rpartition("@")[2] or "localhost"
-    mail["Message-ID"] = f"<outbox.{message.id}.{message.created_at:%Y%m%d%H%M%S}@{domain}>"
+    mail["Message-ID"] = message_id(message)
     if message.branch_id:
         branch = db.session.get(Branch, message.branch_id)
         if branch is not None and branch.contact_email:
@@ -279,6 +329,13 @@ def build_message(message: OutboxMessage) -> EmailMessage:
                             subtype=content_type.subtype, filename=item["filename"],
                             params=dict(content_type.params))
     return mail
+
+
+def message_id(message: OutboxMessage) -> str:
+    """Return the row's Message-ID: the same on every attempt, so a resend is the same message."""
+    host = urlsplit(current_app.config.get("PUBLIC_BASE_URL") or "").hostname
+    host = host or parseaddr(_sender())[1].rpartition("@")[2] or "localhost"
+    return f"<outbox.{message.id}.{message.created_at:%Y%m%d%H%M%S}@{host}>"
 
 
 def retry(message: OutboxMessage) -> None:

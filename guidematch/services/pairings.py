@@ -19,6 +19,7 @@ from guidematch.extensions import db
 from guidematch.models import Consent, Guide, Pairing
 from guidematch.labels import label
 from guidematch.services import audit, clock, notify, person_links
+from guidematch.services.seats import free_seat, lock_guide, used_seats
 from guidematch.services.errors import DomainError
 from guidematch.vocabulary import (
     AGREEMENT_LINK_DAYS, BINDING_PAIRING_STATUSES, ConsentKind, EndReason, GuideStatus,
@@ -58,23 +59,10 @@ def transition(pairing: Pairing, to: PairingStatus, **details) -> None:
 
 # ---------------------------------------------------------------- seats
 
-def _binding(*conditions):
-    return select(Pairing).where(Pairing.status.in_(BINDING_PAIRING_STATUSES), *conditions)
-
-
 def refugee_binding_pairing(refugee_id: int, exclude_id: int | None = None) -> Pairing | None:
-    return db.session.scalar(_binding(Pairing.refugee_id == refugee_id, Pairing.id != (exclude_id or 0)))
-
-
-def used_seats(guide_id: int, exclude_id: int | None = None) -> set[int]:
-    stmt = _binding(Pairing.guide_id == guide_id, Pairing.id != (exclude_id or 0))
-    return set(db.session.scalars(stmt.with_only_columns(Pairing.seat)))
-
-
-def free_seat(guide: Guide, exclude_id: int | None = None) -> int | None:
-    """Return the lowest seat (1..capacity) no binding pairing of the guide holds, or None."""
-    taken = used_seats(guide.id, exclude_id)
-    return next((seat for seat in range(1, guide.capacity + 1) if seat not in taken), None)
+    return db.session.scalar(select(Pairing).where(
+        Pairing.status.in_(BINDING_PAIRING_STATUSES), Pairing.refugee_id == refugee_id,
+        Pairing.id != (exclude_id or 0)))
 
 
 def _set_guide_availability(guide: Guide, willing: bool = True) -> None:
@@ -92,13 +80,15 @@ def _set_guide_availability(guide: Guide, willing: bool = True) -> None:
 def confirm(pairing: Pairing) -> Pairing:
     """Confirm a proposal: take a seat of the guide, and send both the agreement to accept.
 
-    Two coordinators confirming at once cannot overbook: the seat and the
-    refugee are unique among binding pairings in the database, so the second
-    flush fails; we then look again (another seat may be free) or refuse.
+    The guide's row lock (services.seats) keeps a capacity change or another
+    confirm for the same guide from interleaving. The seat and the refugee are
+    also unique among binding pairings in the database: a confirm for the same
+    refugee through another guide fails at the flush; we then look again or refuse.
     """
     if not can_transition(pairing, S.AWAITING_AGREEMENT):
         transition(pairing, S.AWAITING_AGREEMENT)  # raises the machine's message
     guide, refugee = pairing.guide, pairing.refugee
+    lock_guide(guide)
     if guide.status not in CONFIRMABLE_GUIDES:
         raise DomainError(_("%(name)s is not an approved guide yet.", name=guide.first_name))
     for _attempt in range(guide.capacity + 1):

@@ -26,6 +26,7 @@ from guidematch.profile_csv import COLUMNS
 from guidematch.services import audit, clock
 from guidematch.services.person_rules import check_profile
 from guidematch.services.errors import DomainError
+from guidematch.services.seats import binding_count, lock_guide
 
 Person = Guide | Refugee
 MODELS: dict[str, type[Guide] | type[Refugee]] = {"guide": Guide, "refugee": Refugee}
@@ -119,14 +120,6 @@ def _ref_taken(branch_id: int, model, ref: str, except_id: int | None = None) ->
     if except_id is not None:
         stmt = stmt.where(model.id != except_id)
     return db.session.scalar(stmt.limit(1)) is not None
-
-
-def binding_count(guide: Guide) -> int:
-    """Return how many refugees a guide has now (pairings awaiting agreement or active)."""
-    if guide.id is None:
-        return 0
-    return db.session.scalar(select(func.count(Pairing.id)).where(
-        Pairing.guide_id == guide.id, Pairing.status.in_(v.BINDING_PAIRING_STATUSES))) or 0
 
 
 def person_pairings(person: Person) -> list[Pairing]:
@@ -242,6 +235,8 @@ def update_person(person: Person, values: Mapping[str, Any], today: date | None 
     values = _allowed(kind, values)
     if "ref" in values and not values["ref"]:
         values.pop("ref")
+    if isinstance(person, Guide) and "capacity" in values:
+        lock_guide(person)  # no confirm may take a seat between the check below and the commit
     old_status = person.status
     changed = _assign(person, values)
     _check_status_change(person, old_status)

@@ -3,7 +3,11 @@
 - unconfirmed sign-ups are deleted after UNCONFIRMED_PURGE_DAYS (services.signup);
 - people whose last pairing ended more than their branch's `retention_months`
   ago, and who have no open pairing, are anonymised: what identifies them goes,
-  what the branch's statistics need (gender, decade of birth, dates, minutes) stays.
+  what the branch's statistics need (gender, decade of birth, dates, minutes) stays;
+- people never paired who left (guides rejected or inactive, refugees withdrawn)
+  are deleted when their record has not changed for `retention_months`.
+Erasing, anonymising and purging delete every email to or about the person
+(services.person_mail); the audit log keeps ids and counts, never who.
 
 Which fields are wiped and which are kept, and why, is docs/privacy.md; the
 WIPED_* tables below are the code of it (a test holds the two together).
@@ -11,19 +15,19 @@ WIPED_* tables below are the code of it (a test holds the two together).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
 from flask_babel import gettext as _
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import func, select, update
 
 from guidematch.extensions import db
 from guidematch.models import (
-    Branch, Consent, Evaluation, Guide, MeetingLog, OutboxMessage, Pairing, Pause, Refugee,
+    Branch, Consent, Evaluation, Guide, MeetingLog, Pairing, Pause, Refugee,
 )
 from guidematch.models.people import new_ref
 from guidematch.profile_csv import record_row
 from guidematch.programme import add_months
-from guidematch.services import audit, clock, signup
+from guidematch.services import audit, clock, person_mail, signup
 from guidematch.services.errors import DomainError
 from guidematch.services.people import record_from_person
 from guidematch.vocabulary import (
@@ -52,20 +56,45 @@ WIPED_REFUGEE: dict[str, object] = {
 REF_PREFIX = {Guide: "g", Refugee: "r"}
 
 
+# Who may be deleted once retention has passed since their record last changed: people
+# who left without ever having a pairing (no pairing record or statistic needs them).
+LEFT_UNPAIRED = {Guide: (GuideStatus.REJECTED, GuideStatus.INACTIVE),
+                 Refugee: (RefugeeStatus.WITHDRAWN,)}
+
+
 @dataclass(frozen=True)
 class PurgeReport:
     deleted_unconfirmed: int
     anonymised: int
+    deleted_unpaired: int = 0
 
 
-def purge(now: datetime, today: date) -> PurgeReport:
-    """Delete stale unconfirmed sign-ups and anonymise people past their branch's retention."""
-    deleted = signup.purge_unconfirmed(now)
+def purge(today: date) -> PurgeReport:
+    """Apply every retention rule as of `today`: stale sign-ups, the unpaired who left, the rest."""
+    deleted = signup.purge_unconfirmed(clock.moment_on(today))
+    unpaired = left_unpaired(today)
+    for person in unpaired:
+        _delete(person, "person_purged")
     people = past_retention(today)
     for person in people:
         anonymise(person)
     db.session.flush()
-    return PurgeReport(deleted, len(people))
+    return PurgeReport(deleted, len(people), len(unpaired))
+
+
+def left_unpaired(today: date) -> list[Person]:
+    """Return people who left with no pairing (a turned-down proposal aside) before retention."""
+    people: list[Person] = []
+    for model, statuses in LEFT_UNPAIRED.items():
+        ever_paired = select(_pairing_side(model)).where(Pairing.status.in_((*ENDED, *OPEN)))
+        rows = db.session.execute(
+            select(model, Branch.retention_months).join(Branch, Branch.id == model.branch_id)
+            .where(model.status.in_(statuses), model.anonymised_at.is_(None),
+                   model.id.not_in(ever_paired))
+        ).all()
+        people += [person for person, months in rows
+                   if add_months(person.updated_at.date(), months) <= today]
+    return people
 
 
 def _pairing_side(model):
@@ -95,9 +124,9 @@ def anonymise(person: Person) -> None:
     """Remove what identifies a person; keep what the branch's statistics need.
 
     They leave the working lists: a waiting refugee is withdrawn (no longer
-    waiting), a guide inactive; their queued and sent emails are deleted.
+    waiting), a guide inactive; every email to or about them is deleted.
     """
-    _delete_mail(person)
+    emails = person_mail.delete_mail(person)
     wiped = {**WIPED_PROFILE, **(WIPED_REFUGEE if isinstance(person, Refugee) else WIPED_GUIDE)}
     for name, value in wiped.items():
         setattr(person, name, value)
@@ -118,13 +147,13 @@ def anonymise(person: Person) -> None:
     # A proposal's reasons and an ending's note may name the district, an occupation, a person.
     db.session.execute(update(Pairing).where(Pairing.id.in_(pairing_ids))
                        .values(end_note="", reasons=[]))
-    audit.record("person_anonymised", person)
+    audit.record("person_anonymised", person, emails_deleted=emails)
 
 
-def _delete_mail(person: Person) -> None:
-    if person.email:
-        db.session.execute(delete(OutboxMessage).where(OutboxMessage.to_address == person.email,
-                                                       OutboxMessage.branch_id == person.branch_id))
+def _delete(person: Person, action: str) -> None:
+    emails = person_mail.delete_mail(person)
+    audit.record(action, person, emails_deleted=emails)
+    db.session.delete(person)
 
 
 def erase(person: Person) -> str:
@@ -141,9 +170,7 @@ def erase(person: Person) -> str:
         anonymise(person)
         db.session.flush()
         return "anonymised"
-    _delete_mail(person)
-    audit.record("person_erased", person)
-    db.session.delete(person)
+    _delete(person, "person_erased")
     db.session.flush()
     return "deleted"
 

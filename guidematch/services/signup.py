@@ -31,7 +31,7 @@ from guidematch.models import Branch, Consent, Guide, Refugee
 from guidematch.models.branch import new_referral_token
 from guidematch.profile import ProfileRecord
 from guidematch.profile_csv import PARSERS
-from guidematch.services import audit, clock, consents, people
+from guidematch.services import audit, clock, consents, people, person_mail
 from guidematch.services.person_rules import check_profile
 from guidematch.services.errors import DomainError
 from guidematch.vocabulary import (
@@ -123,13 +123,13 @@ def refer_refugee(branch: Branch, profile: ProfileRecord, locale: str,
             queue_email(to=email, name=refugee.first_name, template="referral_refugee",
                         subject=_l("You are on the list for a refugee guide"), locale=locale,
                         branch_id=branch.id, branch_name=branch.name, days=CONFIRM_LINK_DAYS,
-                        confirm_url=_confirm_url(refugee, "refugee"))
+                        confirm_url=_confirm_url(refugee, "refugee"), about=(refugee,))
         result = SignupResult("created", refugee)
     # The caseworker's receipt reads the same either way.
     queue_email(to=caseworker_email, name=caseworker.name, template="referral_caseworker",
                 subject=_l("We have received your referral"), locale=caseworker.locale,
                 branch_id=branch.id, branch_name=branch.name,
-                refugee_first_name=profile.first_name)
+                refugee_first_name=profile.first_name, about=(result.person,))
     return result
 
 
@@ -174,8 +174,9 @@ def confirm_email(kind: str, person: Guide | Refugee) -> bool:
 def purge_unconfirmed(now: datetime | None = None) -> int:
     """Delete sign-ups whose address was never confirmed within UNCONFIRMED_PURGE_DAYS; return how many.
 
-    For `flask data purge` (cron). Consents go with the person; the audit log
-    keeps a count per branch, never who.
+    For `flask data purge` (cron), which passes the `now` of its `--today`.
+    Consents and emails go with the person; the audit log keeps a count per
+    branch, never who.
     """
     cutoff = (now or clock.now()) - timedelta(days=UNCONFIRMED_PURGE_DAYS)
     purged: dict[int, int] = {}
@@ -184,6 +185,7 @@ def purge_unconfirmed(now: datetime | None = None) -> int:
         stale = db.session.scalars(select(model).where(
             model.status == status, model.email_confirmed_at.is_(None), model.created_at < cutoff)).all()
         for person in stale:
+            person_mail.delete_mail(person)  # the confirmation email names them
             db.session.execute(delete(Consent).where(owner == person.id))
             db.session.delete(person)
             purged[person.branch_id] = purged.get(person.branch_id, 0) + 1
@@ -228,7 +230,7 @@ def _answer_known(person: Guide | Refugee, kind: str) -> SignupResult:
                 subject=_l("You are already registered"), locale=person.locale,
                 branch_id=person.branch_id, branch_name=person.branch.name,
                 contact_email=person.branch.contact_email, kind=kind,
-                dedupe_key=f"known:{kind}:{person.id}:{now:%Y%m%d}")
+                dedupe_key=f"known:{kind}:{person.id}:{now:%Y%m%d}", about=(person,))
     return SignupResult("known", person)
 
 
@@ -267,4 +269,4 @@ def _send_confirmation(person: Guide | Refugee, kind: str, dedupe_key: str | Non
     queue_email(to=person.email, name=person.first_name, template=f"confirm_{kind}",
                 subject=subject, locale=person.locale, branch_id=person.branch_id,
                 branch_name=person.branch.name, days=CONFIRM_LINK_DAYS,
-                confirm_url=_confirm_url(person, kind), dedupe_key=dedupe_key)
+                confirm_url=_confirm_url(person, kind), dedupe_key=dedupe_key, about=(person,))

@@ -36,16 +36,15 @@ def test_two_coordinators_accepting_two_proposals_for_a_guide_with_one_place(app
     # Both requests see Kari's one place free before either writes.
     barrier = threading.Barrier(2, timeout=10)
     waited = threading.local()
-    real_free_seat = pairings.free_seat
+    real_lock_guide = pairings.lock_guide
 
-    def free_seat_then_wait(guide, exclude_id=None):
-        seat = real_free_seat(guide, exclude_id)
+    def wait_then_lock_guide(guide):
         if not getattr(waited, "done", False):
             waited.done = True
             barrier.wait()
-        return seat
+        return real_lock_guide(guide)
 
-    monkeypatch.setattr(pairings, "free_seat", free_seat_then_wait)
+    monkeypatch.setattr(pairings, "lock_guide", wait_then_lock_guide)
     statuses: dict[int, int] = {}
 
     def accept(client, pairing_id):

@@ -165,12 +165,53 @@ class TestWithMailServer:
         db.session.refresh(message)
         assert message.status == OutboxStatus.SENT and message.attempts == 2
 
+    def test_an_abandoned_claim_is_resent_once_then_given_up_on(self, db, runner, smtp_server):
+        """A message whose resend's run died too (one that crashes the deliverer) goes no more."""
+        [message] = queue(db, 1)
+        later = clock.now() + outbox.LEASE + timedelta(seconds=1)
+        message.status, message.attempts = OutboxStatus.SENDING, 1
+        message.next_attempt_at = clock.now()  # its lease ran out: the run that claimed it died
+        db.session.commit()
+
+        claimed, again = outbox.claim_next(clock.now())
+        assert again and claimed.last_error == outbox.INTERRUPTED  # sent again, once
+        db.session.commit()
+        report = outbox.deliver(now=later)  # its run died too: found "sending" a second time
+        db.session.refresh(message)
+        assert (report.sent, report.failed) == (0, 1)
+        assert message.status == OutboxStatus.FAILED
+        assert message.last_error == outbox.INTERRUPTED_TWICE and message.can_retry
+        assert smtp_server.messages == []
+
     def test_every_attempt_carries_the_same_message_id(self, db, smtp_server):
         [message] = queue(db, 1)
         first = outbox.build_message(message)["Message-ID"]
         assert first == outbox.build_message(message)["Message-ID"]
         outbox.deliver()
         assert smtp_server.messages[0]["Message-ID"] == first
+
+    def test_the_message_id_names_the_row_and_the_sites_host(self, app, db, smtp_server,
+                                                            monkeypatch):
+        first, second = queue(db, 2)
+        monkeypatch.setitem(app.config, "PUBLIC_BASE_URL", "https://guidematch.rodekors.example")
+        ids = [outbox.message_id(first), outbox.message_id(second)]
+        assert ids[0].startswith(f"<outbox.{first.id}.") and ids[0] != ids[1]
+        assert all(i.endswith("@guidematch.rodekors.example>") for i in ids)
+
+    def test_a_run_with_refused_messages_says_so_and_exits_3(self, db, runner, smtp_server):
+        async def refuse(server, session, envelope, address, rcpt_options):
+            if address.startswith("nobody"):
+                return "550 5.1.1 no such user"
+            envelope.rcpt_tos.append(address)
+            return "250 OK"
+        smtp_server.recorder.handle_RCPT = refuse
+        queue(db, 1, to_address="nobody@example.org")
+        queue(db, 1, to_address="kari@example.org")
+        result = runner.invoke(args=["outbox", "deliver"])
+        assert result.exit_code == 3, result.output
+        assert "Sent 1, deferred 1, gave up on 0; 1 waiting" in result.output
+        assert "1 messages tried were not sent" in result.output
+        assert len(smtp_server.messages) == 1
 
 
 class TestSmtpOutage:

@@ -16,19 +16,18 @@ pytestmark = pytest.mark.postgres
 
 
 def confirm_at_once(app, monkeypatch, pairing_ids) -> dict[int, str]:
-    """Confirm each pairing in its own thread and session; both pass the checks before either writes."""
+    """Confirm each pairing in its own thread and session; both load the guide before either locks it."""
     barrier = threading.Barrier(len(pairing_ids), timeout=10)
     waited = threading.local()
-    real_free_seat = pairings.free_seat
+    real_lock_guide = pairings.lock_guide
 
-    def free_seat_then_wait(guide, exclude_id=None):
-        seat = real_free_seat(guide, exclude_id)
+    def wait_then_lock_guide(guide):
         if not getattr(waited, "done", False):
             waited.done = True
-            barrier.wait()  # both threads have seen the same free seat
-        return seat
+            barrier.wait()  # both threads have loaded the guide and passed the first checks
+        return real_lock_guide(guide)
 
-    monkeypatch.setattr(pairings, "free_seat", free_seat_then_wait)
+    monkeypatch.setattr(pairings, "lock_guide", wait_then_lock_guide)
     results: dict[int, str] = {}
 
     def run(pairing_id):

@@ -1,0 +1,51 @@
+"""Revision a7c3e91f0b52 finds whom the emails already written are to and about."""
+from __future__ import annotations
+
+from flask_migrate import upgrade
+from sqlalchemy import text
+
+from guidematch import create_app
+from guidematch.extensions import db
+from guidematch.models import OutboxMessage
+from guidematch.vocabulary import PairingStatus
+from tests import conftest, factories
+from tests.test_migrations import empty_database_url  # noqa: F401  (fixture)
+
+
+def test_old_emails_get_the_recipient_the_partner_and_the_referred_refugee(empty_database_url):
+    app = create_app(conftest._test_config(empty_database_url))
+    with app.app_context():
+        upgrade(revision="5e8b2d4c9a61")
+        branch = factories.make_branch()
+        kari = factories.make_guide(branch, first_name="Kari", email="kari@example.org")
+        zahra = factories.make_refugee(branch, first_name="Zahra", email="zahra@example.org",
+                                       referred_by_email="nina@nav.example.org")
+        factories.make_pairing(kari, zahra, PairingStatus.ACTIVE)
+        kari_id, zahra_id = kari.id, zahra.id
+
+        def mail(to, body, template=""):
+            message = OutboxMessage(branch_id=branch.id, to_address=to, subject="s",
+                                    body_text=body, template=template)
+            db.session.add(message)
+            db.session.commit()
+            return message.id
+        ids = {"to kari": mail("Kari@example.org", "Hei Kari, du er paret med Zahra."),
+               "to zahra": mail("zahra@example.org", "Hi Zahra, your guide is Kari."),
+               "receipt": mail("nina@nav.example.org", "Zahra is on the list.",
+                               "referral_caseworker"),
+               "unrelated": mail("ola@example.org", "Hei Ola.")}
+        db.session.remove()
+        upgrade()
+        with db.engine.connect() as conn:
+            rows = conn.execute(text(
+                "SELECT message_id, guide_id, refugee_id FROM outbox_mentions")).all()
+        about = {name: sorted(("guide", g) if g else ("refugee", r)
+                              for m, g, r in rows if m == message_id)
+                 for name, message_id in ids.items()}
+        assert about == {
+            "to kari": [("guide", kari_id), ("refugee", zahra_id)],
+            "to zahra": [("guide", kari_id), ("refugee", zahra_id)],
+            "receipt": [("refugee", zahra_id)],
+            "unrelated": [],
+        }
+        db.engine.dispose()
