@@ -102,7 +102,7 @@ def test_weights_change_the_proposal(runner, files, tmp_path):
 
 def _bad_cell(files, kind: str, line: int, column: str, value: str) -> None:
     path = files[kind]
-    table = list(csv.reader(path.read_text(encoding="utf-8").splitlines()))
+    table = list(csv.reader(path.read_text(encoding="utf-8-sig").splitlines()))
     table[line - 1][table[0].index(column)] = value
     with open(path, "w", newline="", encoding="utf-8") as stream:
         csv.writer(stream).writerows(table)
