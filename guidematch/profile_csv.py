@@ -103,6 +103,10 @@ class CsvError(ValueError):
             "where": where, "message": _fill(gettext, self.message, self.params),
             "value": repr(value)})
 
+    def problem(self, gettext: Callable[[str], str] = _untranslated) -> str:
+        """Return what is wrong, without where: for a table of refused rows."""
+        return _fill(gettext, self.message, self.params)
+
     def __str__(self) -> str:
         return self.text()
 
