@@ -14,6 +14,7 @@ free of Flask, and the command line shows them in English.
 from __future__ import annotations
 
 import csv
+import io
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -406,19 +407,32 @@ def record_cells(record: ProfileRecord) -> list[object]:
 
 def write_profiles(stream: IO[str], records: Iterable[ProfileRecord], kind: Kind) -> None:
     """Write records in the CSV form with their status, header first (BOM, formula-safe)."""
-    stream.write(profiles_to_csv(records, kind))
+    spreadsheets.write_csv(stream, EXPORT_COLUMNS[kind], (
+        [_cell(getattr(record, name)) for name in EXPORT_COLUMNS[kind]] for record in records))
 
 
 def profiles_to_csv(records: Iterable[ProfileRecord], kind: Kind) -> str:
     """Return records as a CSV text with their status (BOM, formula-safe)."""
-    rows = ([_cell(getattr(record, name)) for name in EXPORT_COLUMNS[kind]] for record in records)
-    return spreadsheets.csv_text(EXPORT_COLUMNS[kind], rows)
+    buffer = io.StringIO()
+    write_profiles(buffer, records, kind)
+    return buffer.getvalue()
 
 
 def profiles_to_xlsx(records: Iterable[ProfileRecord], kind: Kind, title: str) -> bytes:
     """Return records as a workbook of one sheet, the same columns as the CSV form."""
     return spreadsheets.xlsx_bytes([(title, EXPORT_COLUMNS[kind],
                                      (record_cells(record) for record in records))])
+
+
+MATCHABLE_STATUSES: dict[str, frozenset[str]] = {
+    "guide": frozenset({GuideStatus.AVAILABLE.value}),
+    "refugee": frozenset({RefugeeStatus.WAITING.value}),
+}
+
+
+def matchable(record: ProfileRecord) -> bool:
+    """Return whether a record may be matched: its status says so, or the file gives none."""
+    return not record.status or record.status in MATCHABLE_STATUSES[record.kind]
 
 
 def iter_pairs(stream: IO[str], filename: str) -> Iterator[tuple[int, str, str]]:

@@ -19,6 +19,7 @@ import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import IO
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 QUOTE = "'"
@@ -74,14 +75,19 @@ def _csv_value(value: object) -> str:
     return str(value)
 
 
-def csv_text(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
-    """Return a CSV text (BOM, comma-separated, CRLF), every cell formula-safe."""
-    buffer = io.StringIO()
-    buffer.write(BOM)
-    writer = csv.writer(buffer, lineterminator="\r\n")
+def write_csv(stream: IO[str], header: Sequence[str], rows: Iterable[Sequence[object]]) -> None:
+    """Write a CSV table (BOM, comma-separated, CRLF), every cell formula-safe, row by row."""
+    stream.write(BOM)
+    writer = csv.writer(stream, lineterminator="\r\n")
     writer.writerow([safe_cell(name) for name in header])
     for row in rows:
         writer.writerow([safe_cell(_csv_value(value)) for value in row])
+
+
+def csv_text(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
+    """Return a CSV text as `write_csv` writes it."""
+    buffer = io.StringIO()
+    write_csv(buffer, header, rows)
     return buffer.getvalue()
 
 
