@@ -211,11 +211,14 @@ def _read_xlsx(data: bytes) -> Table:
             rows.append((number, _trim([_xlsx_text(value) for value in values])))
     finally:
         book.close()
+    # Sheets keep no trailing empty cells, and carry formatted but empty ones: a row is as
+    # wide as the header, as in a CSV file.
+    width = len(rows[0][1]) if rows else 0
+    rows = [(number, cells + [""] * (width - len(cells))) for number, cells in rows]
     return Table(rows, "XLSX", "")
 
 
 def _trim(cells: list[str]) -> list[str]:
-    # Sheets often carry formatted but empty cells to the right of the table.
     while cells and cells[-1] == "":
         cells.pop()
     return cells

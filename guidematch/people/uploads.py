@@ -5,7 +5,8 @@ of who uploaded it, for which branch, when), named by a random token that only
 the coordinator's session holds: no personal data in a URL, and the confirmed
 import is the very file that was previewed (the browser does not send it
 again). Files are deleted after the import or a cancel, and any older than an
-hour at the next upload. Several web hosts need a shared instance folder.
+hour at the next upload. Several web hosts need a shared folder (`IMPORT_FOLDER`,
+default `instance/imports`) or sticky sessions.
 """
 from __future__ import annotations
 
@@ -36,7 +37,7 @@ class Upload:
 
 
 def _folder() -> Path:
-    folder = Path(current_app.instance_path) / FOLDER
+    folder = Path(current_app.config.get("IMPORT_FOLDER") or Path(current_app.instance_path) / FOLDER)
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     return folder
 
