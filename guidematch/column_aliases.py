@@ -1,4 +1,4 @@
-"""The names a people file's header may give each column: the DESIGN name first, then Norwegian.
+"""The names a people file may give each column (and some values): DESIGN's first, then Norwegian.
 
 One table, read by the import (`canonical_column`) and by what tells a person
 which names are understood (the import page, "required column is missing").
@@ -40,6 +40,18 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "pets_ok": ("dyr ok", "tåler dyr"),
     "interpreter_needed": ("trenger tolk", "tolk"),
     "status": (),
+}
+
+
+# Words for the values of a column, as a Norwegian sheet may write them (lowercase).
+VALUE_ALIASES: dict[str, dict[str, str]] = {
+    "gender": {"kvinne": "female", "k": "female", "mann": "male", "m": "male", "annet": "other",
+               "annen": "other"},
+    # Excel writes a boolean cell as TRUE/FALSE, Norwegian Excel as SANN/USANN.
+    "yes_no": {"ja": "yes", "nei": "no", "true": "yes", "false": "no", "sann": "yes",
+               "usann": "no"},
+    "gender_preference": {"alle": "any", "uansett": "any", "samme": "same", "kvinne": "female",
+                          "mann": "male"},
 }
 
 

@@ -15,23 +15,20 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from enum import StrEnum
 from typing import IO
-
-from email_validator import EmailNotValidError, validate_email
 
 from guidematch import spreadsheets
 from guidematch.column_aliases import ALIASES, canonical_column
 from guidematch.profile import Kind, ProfileRecord
-from guidematch.spreadsheets import N_, SheetError
-from guidematch.vocabulary import (
-    ACTIVITIES, COUNTRY_CODES, INTERESTS, LANGUAGE_CODES, SLOTS, EducationLevel,
-    FamilySituation, Gender, GenderPreference, GuideStatus, NorwegianLevel, RefugeeStatus,
+from guidematch.profile_cells import (  # FIRST_BIRTH_YEAR: the people service's import of it
+    FIRST_BIRTH_YEAR, PARSERS, CellError, enum_parser, fill, untranslated,
 )
+from guidematch.spreadsheets import N_, SheetError
+from guidematch.vocabulary import GuideStatus, RefugeeStatus
 
 
 COMMON_COLUMNS: tuple[str, ...] = (
@@ -55,27 +52,8 @@ REQUIRED_COLUMNS: tuple[str, ...] = ("id", "first_name", "gender")
 # Cells a record cannot be made without; which fields a person needs is the people service's rule.
 REQUIRED_CELLS: tuple[str, ...] = ("id", "gender")
 
-MAX_TEXT = 200  # longest free-text cell we accept (names, occupation, district)
-# The database's range; "not after this year" is the people service's rule (it knows the day).
-FIRST_BIRTH_YEAR, LAST_BIRTH_YEAR = 1900, 2100
 UNKNOWN_COLUMN = {"guide": N_("unknown column for a guide file"),
                   "refugee": N_("unknown column for a refugee file")}
-
-
-def _untranslated(message: str) -> str:
-    return message
-
-
-def _fill(gettext: Callable[[str], str], message: str, params: dict[str, object]) -> str:
-    return gettext(message) % params if params else gettext(message)
-
-
-class CellError(ValueError):
-    """A cell's value is refused: a message id and its named values."""
-
-    def __init__(self, message: str, **params: object):
-        self.message, self.params = message, params
-        super().__init__(_fill(_untranslated, message, params))
 
 
 class CsvError(ValueError):
@@ -87,153 +65,29 @@ class CsvError(ValueError):
         self.message, self.params = message, params
         super().__init__(str(self))
 
-    def text(self, gettext: Callable[[str], str] = _untranslated) -> str:
+    def text(self, gettext: Callable[[str], str] = untranslated) -> str:
         """Return the one-line error, its sentences translated by `gettext` (English without)."""
         place = {"file": self.file, "line": self.line, "column": self.column}
         if not self.line:  # the whole file (its encoding, its format): no line to name
             where = self.file
         elif self.column:
-            where = _fill(gettext, N_("%(file)s, line %(line)s, column %(column)s"), place)
+            where = fill(gettext, N_("%(file)s, line %(line)s, column %(column)s"), place)
         else:
-            where = _fill(gettext, N_("%(file)s, line %(line)s"), place)
+            where = fill(gettext, N_("%(file)s, line %(line)s"), place)
         value = self.value if len(self.value) <= 60 else self.value[:57] + "..."
         if not self.value and not self.line:
-            return _fill(gettext, N_("%(where)s: %(message)s"), {
-                "where": where, "message": _fill(gettext, self.message, self.params)})
-        return _fill(gettext, N_("%(where)s: %(message)s (value: %(value)s)"), {
-            "where": where, "message": _fill(gettext, self.message, self.params),
+            return fill(gettext, N_("%(where)s: %(message)s"), {
+                "where": where, "message": fill(gettext, self.message, self.params)})
+        return fill(gettext, N_("%(where)s: %(message)s (value: %(value)s)"), {
+            "where": where, "message": fill(gettext, self.message, self.params),
             "value": repr(value)})
 
-    def problem(self, gettext: Callable[[str], str] = _untranslated) -> str:
+    def problem(self, gettext: Callable[[str], str] = untranslated) -> str:
         """Return what is wrong, without where: for a table of refused rows."""
-        return _fill(gettext, self.message, self.params)
+        return fill(gettext, self.message, self.params)
 
     def __str__(self) -> str:
         return self.text()
-
-
-# --- cell parsers: each takes the raw text and returns a value or raises CellError
-
-def _text(raw: str) -> str:
-    if len(raw) > MAX_TEXT:
-        raise CellError(N_("is longer than %(n)s characters"), n=MAX_TEXT)
-    return raw
-
-
-def _email(raw: str) -> str:
-    if not raw:
-        return ""
-    try:
-        return validate_email(raw, check_deliverability=False).normalized.lower()
-    except EmailNotValidError:
-        raise CellError(N_("is not a valid email address")) from None
-
-
-def _enum(enum: type[StrEnum]):
-    def parse(raw: str):
-        try:
-            return enum(raw)
-        except ValueError:
-            raise CellError(N_("must be one of %(values)s"),
-                            values=", ".join(e.value for e in enum)) from None
-    return parse
-
-
-def _choices(allowed: Iterable[str], unknown: str, normalise=str.lower):
-    allowed_set = frozenset(allowed)
-
-    def parse(raw: str) -> tuple[str, ...]:
-        items: list[str] = []
-        for part in raw.split(";"):
-            item = normalise(part.strip())
-            if not item:
-                continue
-            if item not in allowed_set:
-                raise CellError(unknown, item=repr(item))
-            if item not in items:
-                items.append(item)
-        return tuple(items)
-    return parse
-
-
-YES, NO = frozenset({"yes", "ja", "true", "sann"}), frozenset({"no", "nei", "false", "usann"})
-
-
-def _yes_no(raw: str) -> bool:
-    value = raw.lower()
-    if value not in YES | NO:
-        raise CellError(N_("must be yes or no"))
-    return value in YES
-
-
-def _birth_year(raw: str) -> int:
-    if not re.fullmatch(r"\d{4}", raw):
-        raise CellError(N_("must be a 4-digit year"))
-    if not FIRST_BIRTH_YEAR <= int(raw) <= LAST_BIRTH_YEAR:
-        raise CellError(N_("must be a year from %(first)s to %(last)s"), first=FIRST_BIRTH_YEAR,
-                        last=LAST_BIRTH_YEAR)
-    return int(raw)
-
-
-def _float_in(lo: float, hi: float):
-    def parse(raw: str) -> float:
-        try:
-            # Norwegian spreadsheets write 69,6496; a comma is never a thousands mark here.
-            value = float(raw.replace(",", ".", 1) if "." not in raw else raw)
-        except ValueError:
-            raise CellError(N_("must be a decimal number")) from None
-        if not lo <= value <= hi:
-            raise CellError(N_("must be between %(lo)s and %(hi)s"), lo=f"{lo:g}", hi=f"{hi:g}")
-        return value
-    return parse
-
-
-def _capacity(raw: str) -> int:
-    if not raw.isdigit() or not 1 <= int(raw) <= 10:
-        raise CellError(N_("must be a whole number from 1 to 10"))
-    return int(raw)
-
-
-def _country(raw: str) -> str:
-    code = raw.upper()
-    if code not in COUNTRY_CODES:
-        raise CellError(N_("must be an ISO 3166-1 alpha-2 country code"))
-    return code
-
-
-def _date(raw: str) -> date:
-    try:
-        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw):
-            return date.fromisoformat(raw)
-        if re.fullmatch(r"\d{1,2}\.\d{1,2}\.\d{4}", raw):  # Norwegian: 15.03.2026
-            return datetime.strptime(raw, "%d.%m.%Y").date()
-    except ValueError:
-        pass
-    raise CellError(N_("must be a date YYYY-MM-DD or dd.mm.yyyy"))
-
-
-def _slug(raw: str) -> str:
-    if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,62}", raw):
-        raise CellError(N_("must be a branch slug (lowercase letters, digits, dashes)"))
-    return raw
-
-
-PARSERS = {
-    "id": _text, "first_name": _text, "last_name": _text, "phone": _text,
-    "district": _text, "occupation": _text, "email": _email,
-    "gender": _enum(Gender), "gender_preference": _enum(GenderPreference),
-    "birth_year": _birth_year,
-    "languages": _choices(LANGUAGE_CODES, N_("%(item)s is not a known ISO 639-1 language code")),
-    "interests": _choices(INTERESTS, N_("%(item)s is not a known interest")),
-    "activities": _choices(ACTIVITIES, N_("%(item)s is not a known activity")),
-    "availability": _choices(SLOTS, N_("%(item)s is not a known availability slot")),
-    "family_situation": _enum(FamilySituation), "education_level": _enum(EducationLevel),
-    "lat": _float_in(-90, 90), "lon": _float_in(-180, 180), "branch": _slug,
-    "has_car": _yes_no, "has_pets": _yes_no, "capacity": _capacity,
-    "police_certificate": _yes_no, "country_of_origin": _country,
-    "norwegian_level": _enum(NorwegianLevel), "waiting_since": _date,
-    "pets_ok": _yes_no, "interpreter_needed": _yes_no,
-}
 
 
 @dataclass
@@ -333,7 +187,7 @@ def _row(file: ProfileFile, line: int, row: list[str]) -> ProfileRecord:
 
 
 def _status_parser(kind: Kind) -> Callable[[str], str]:
-    parse = _enum(STATUSES[kind])
+    parse = enum_parser(STATUSES[kind])
     return lambda raw: str(parse(raw.lower()))
 
 

@@ -158,7 +158,8 @@ def read_table(data: bytes) -> Table:
 def decode(data: bytes) -> tuple[str, str]:
     """Return a CSV file's text and its encoding: UTF-8 (with or without BOM), else cp1252."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise SheetError(N_("is UTF-16 text (Excel's “Unicode text”); save it as “CSV UTF-8”"))
+        raise SheetError(N_(
+            "is UTF-16 text (Excel's “Unicode text”); save it as “CSV UTF-8”"))
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:

@@ -82,7 +82,8 @@ def import_profiles_command(kind: str, file: str, branch_slug: str, dry_run: boo
 @click.argument("kind", type=click.Choice(list(KINDS)))
 @click.option("--branch", "branch_slug", required=True, help="Slug of the branch to export.")
 @click.option("--out", "out", type=click.Path(dir_okay=False, writable=True), default="-",
-              show_default=True, help="File to write (.csv or .xlsx); - for CSV on standard output.")
+              show_default=True,
+              help="File to write (.csv or .xlsx); - for CSV on standard output.")
 @with_appcontext
 def export_profiles_command(kind: str, branch_slug: str, out: str) -> None:
     """Write a branch's guides or refugees, with their status, as a CSV or XLSX file."""

@@ -1,7 +1,9 @@
 """Guides and refugees in files: import with a preview first, export as CSV or XLSX."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint, Response, current_app, flash, redirect, render_template, request, url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 

@@ -37,7 +37,8 @@ class Upload:
 
 
 def _folder() -> Path:
-    folder = Path(current_app.config.get("IMPORT_FOLDER") or Path(current_app.instance_path) / FOLDER)
+    configured = current_app.config.get("IMPORT_FOLDER")
+    folder = Path(configured) if configured else Path(current_app.instance_path) / FOLDER
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     return folder
 

@@ -120,7 +120,8 @@ def apply_file(branch: Branch, file: ProfileFile, *, actor: str = "", imported_b
     """
     today = today or clock.today()
     kind, model = file.kind, MODELS[file.kind]
-    existing = {p.ref: p for p in db.session.scalars(select(model).where(model.branch_id == branch.id))}
+    existing = {p.ref: p for p in
+                db.session.scalars(select(model).where(model.branch_id == branch.id))}
     problems = _file_problems(branch, file, existing)
     if problems and not keep_going:
         raise problems[min(problems)]

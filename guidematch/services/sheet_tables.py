@@ -59,7 +59,8 @@ def pairings(branch: Branch, today: date) -> Table:
                      p.start_date, p.earliest_end, p.planned_end, p.ended_on,
                      labels.label(p.end_reason) if p.end_reason else "",
                      hours_a_week(logged, p.start_date, min(p.ended_on or today, today)),
-                     logged, last_log.get(p.id), round(p.score, 1) if p.score is not None else None])
+                     logged, last_log.get(p.id),
+                     round(p.score, 1) if p.score is not None else None])
     return header, rows
 
 

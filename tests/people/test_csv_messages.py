@@ -13,7 +13,7 @@ from guidematch.profile_csv import CsvError
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCES = ("guidematch/profile_csv.py", "guidematch/services/people_csv.py",
-           "guidematch/spreadsheets.py",
+           "guidematch/spreadsheets.py", "guidematch/profile_cells.py",
            "guidematch/cli/match.py")
 
 

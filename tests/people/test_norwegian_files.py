@@ -1,4 +1,4 @@
-"""People files as Norwegian Excel, LibreOffice and Google Sheets write them: preview, then import."""
+"""People files as Norwegian Excel, LibreOffice and Google Sheets write them: preview, import."""
 from __future__ import annotations
 
 import io
@@ -18,7 +18,7 @@ from tests.people.test_import_export import confirm, preview, upload
 NORWEGIAN_REFUGEES = (
     "Nr;Fornavn;Etternavn;E-post;Telefon;Kjønn;Ønsket kjønn;Fødselsår;Språk;Hjemland;"
     "Norsknivå;Venter siden;Tåler dyr;Breddegrad;Lengdegrad\r\n"
-    "r1;Åsmund;Brænne;asmund@example.org;+47 900 00 001;male;any;1988;\"ar;en\";SY;A1;"
+    "r1;Åsmund;Brænne;asmund@example.org;+47 900 00 001;mann;uansett;1988;\"ar;en\";SY;A1;"
     "15.03.2026;nei;69,6496;18,9553\r\n"
     "r2;Zoë;Ødegård;;;female;same;1999;uk;UA;none;2026-01-02;ja;;\r\n"
 )
@@ -99,7 +99,7 @@ def test_a_row_the_service_refuses_after_others_were_saved_leaves_nothing(client
 
 def test_errors_name_the_column_as_the_file_does_in_the_coordinators_language(client, logged_in,
                                                                               branch, db):
-    text = "nr;fornavn;kjønn\ng1;Kari;kvinne\n"
+    text = "nr;fornavn;kjønn\ng1;Kari;robot\n"
     page = preview(client, text).get_data(as_text=True)
     assert "<td>2</td><td>3 (kjønn)</td>" in page and "må være en av female, male, other" in page
     page = preview(client, "nr;navn;kjønn\n").get_data(as_text=True)

@@ -1,4 +1,4 @@
-"""Every CSV we write opens right and cannot run; every CSV or XLSX a spreadsheet writes reads back."""
+"""Every CSV we write opens right and cannot run; what spreadsheets write reads back."""
 from __future__ import annotations
 
 import io
@@ -12,7 +12,9 @@ from openpyxl import load_workbook
 from guidematch import spreadsheets
 from guidematch.profile import ProfileRecord
 from guidematch.profile_csv import profiles_to_csv, read_profiles
-from guidematch.spreadsheets import SheetError, csv_text, read_table, safe_cell, unsafe_cell, xlsx_bytes
+from guidematch.spreadsheets import (
+    SheetError, csv_text, read_table, safe_cell, unsafe_cell, xlsx_bytes,
+)
 
 # Any text a person can type: every character but surrogates (not encodable), NUL included.
 ANY_TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=40)
