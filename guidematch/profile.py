@@ -51,5 +51,6 @@ class ProfileRecord:
     waiting_since: date | None = None
     pets_ok: bool = True
     interpreter_needed: bool = False
+    status: str = ""  # as exported (GuideStatus / RefugeeStatus); empty in hand-made files
     line: int = field(default=0, compare=False)  # where it came from, for later errors
 

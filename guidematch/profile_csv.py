@@ -2,6 +2,10 @@
 
 Pure Python: used by the import page, `import-profiles`, exports and the
 matching command line alike, so a column is parsed and checked in one place.
+Files come as spreadsheet programs write them (`spreadsheets.read_table`: CSV
+with `,` or `;`, UTF-8 or Windows-1252, or XLSX), with the DESIGN names or the
+Norwegian ones of `column_aliases` as headers, dates as YYYY-MM-DD or dd.mm.yyyy
+and decimal commas.
 Every problem is a `CsvError` that names the file, line, column and value. Its
 sentences are gettext message ids with named placeholders, marked with `N_` and
 translated where they are shown (`CsvError.text(gettext)`): this module stays
@@ -11,24 +15,21 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 from typing import IO
 
-
-from guidematch import emails
+from guidematch import spreadsheets
 from guidematch.control_characters import has_control_characters
+from guidematch.column_aliases import ALIASES, canonical_column
 from guidematch.profile import Kind, ProfileRecord
-from guidematch.vocabulary import (
-    ACTIVITIES, COUNTRY_CODES, INTERESTS, LANGUAGE_CODES, SLOTS, EducationLevel,
-    FamilySituation, Gender, GenderPreference, NorwegianLevel,
+from guidematch.profile_cells import (  # FIRST_BIRTH_YEAR: the people service's import of it
+    FIRST_BIRTH_YEAR, PARSERS, CellError, enum_parser, fill, untranslated,
 )
-
-def N_(message: str) -> str:
-    """Mark `message` for the catalogs; it is translated where it is shown."""
-    return message
+from guidematch.spreadsheets import N_, SheetError
+from guidematch.vocabulary import GuideStatus, RefugeeStatus
 
 
 COMMON_COLUMNS: tuple[str, ...] = (
@@ -43,31 +44,17 @@ REFUGEE_COLUMNS: tuple[str, ...] = COMMON_COLUMNS + (
     "country_of_origin", "norwegian_level", "waiting_since", "pets_ok", "interpreter_needed",
 )
 COLUMNS: dict[str, tuple[str, ...]] = {"guide": GUIDE_COLUMNS, "refugee": REFUGEE_COLUMNS}
+# What an export adds: read back (and by `match solve`), never imported (statuses have rules).
+STATUS_COLUMN = "status"
+EXPORT_COLUMNS: dict[str, tuple[str, ...]] = {
+    kind: columns + (STATUS_COLUMN,) for kind, columns in COLUMNS.items()}
+STATUSES: dict[str, type[StrEnum]] = {"guide": GuideStatus, "refugee": RefugeeStatus}
 REQUIRED_COLUMNS: tuple[str, ...] = ("id", "first_name", "gender")
 # Cells a record cannot be made without; which fields a person needs is the people service's rule.
 REQUIRED_CELLS: tuple[str, ...] = ("id", "gender")
 
-MAX_TEXT = 200  # longest free-text cell we accept (names, occupation, district)
-# The database's range; "not after this year" is the people service's rule (it knows the day).
-FIRST_BIRTH_YEAR, LAST_BIRTH_YEAR = 1900, 2100
 UNKNOWN_COLUMN = {"guide": N_("unknown column for a guide file"),
                   "refugee": N_("unknown column for a refugee file")}
-
-
-def _untranslated(message: str) -> str:
-    return message
-
-
-def _fill(gettext: Callable[[str], str], message: str, params: dict[str, object]) -> str:
-    return gettext(message) % params if params else gettext(message)
-
-
-class CellError(ValueError):
-    """A cell's value is refused: a message id and its named values."""
-
-    def __init__(self, message: str, **params: object):
-        self.message, self.params = message, params
-        super().__init__(_fill(_untranslated, message, params))
 
 
 class CsvError(ValueError):
@@ -79,224 +66,180 @@ class CsvError(ValueError):
         self.message, self.params = message, params
         super().__init__(str(self))
 
-    def text(self, gettext: Callable[[str], str] = _untranslated) -> str:
+    def text(self, gettext: Callable[[str], str] = untranslated) -> str:
         """Return the one-line error, its sentences translated by `gettext` (English without)."""
         place = {"file": self.file, "line": self.line, "column": self.column}
-        where = (_fill(gettext, N_("%(file)s, line %(line)s, column %(column)s"), place)
-                 if self.column else _fill(gettext, N_("%(file)s, line %(line)s"), place))
+        if not self.line:  # the whole file (its encoding, its format): no line to name
+            where = self.file
+        elif self.column:
+            where = fill(gettext, N_("%(file)s, line %(line)s, column %(column)s"), place)
+        else:
+            where = fill(gettext, N_("%(file)s, line %(line)s"), place)
         value = self.value if len(self.value) <= 60 else self.value[:57] + "..."
-        return _fill(gettext, N_("%(where)s: %(message)s (value: %(value)s)"), {
-            "where": where, "message": _fill(gettext, self.message, self.params),
+        if not self.value and not self.line:
+            return fill(gettext, N_("%(where)s: %(message)s"), {
+                "where": where, "message": fill(gettext, self.message, self.params)})
+        return fill(gettext, N_("%(where)s: %(message)s (value: %(value)s)"), {
+            "where": where, "message": fill(gettext, self.message, self.params),
             "value": repr(value)})
+
+    def problem(self, gettext: Callable[[str], str] = untranslated) -> str:
+        """Return what is wrong, without where: for a table of refused rows."""
+        return fill(gettext, self.message, self.params)
 
     def __str__(self) -> str:
         return self.text()
 
 
-# --- cell parsers: each takes the raw text and returns a value or raises CellError
+@dataclass
+class ProfileFile:
+    """A file's records and the refused rows; its columns as the DESIGN names and as written."""
 
-def _text(raw: str) -> str:
-    if len(raw) > MAX_TEXT:
-        raise CellError(N_("is longer than %(n)s characters"), n=MAX_TEXT)
-    return raw
+    kind: Kind
+    filename: str
+    columns: list[str]
+    labels: list[str]
+    records: list[ProfileRecord] = field(default_factory=list)
+    refused: list[CsvError] = field(default_factory=list)
+    encoding: str = "UTF-8"
+    separator: str = ","
+
+    def where(self, column: str) -> str:
+        """Return how an error names a column: its number and the name the file gives it."""
+        if column not in self.columns:
+            return column
+        index = self.columns.index(column)
+        return f"{index + 1} ({self.labels[index]})"
 
 
-def _email(raw: str) -> str:
-    if not raw:
-        return ""
-    try:
-        return emails.normalise(raw)
-    except emails.InvalidEmail:
-        raise CellError(N_("is not a valid email address")) from None
+def read_table_profiles(table: spreadsheets.Table, kind: Kind, filename: str = "<upload>",
+                        keep_going: bool = False, allow_no_rows: bool = False) -> ProfileFile:
+    """Parse a table's rows into records; raise CsvError at the first bad cell.
 
-
-def _enum(enum: type[StrEnum]):
-    def parse(raw: str):
+    With `keep_going`, a bad row is kept in `refused` (its first bad cell) and the
+    next row is read; a bad header or an empty file still raises. A header without
+    rows is an error (an import of nothing is a mistake) unless `allow_no_rows`:
+    for the matching, "no guides" is a real situation.
+    """
+    rows = iter(table.rows)
+    first = next(rows, None)
+    if first is None:
+        raise CsvError(filename, 1, "", "", N_("the file is empty"))
+    labels = [name.strip().lstrip("\ufeff") for name in first[1]]
+    file = ProfileFile(kind, filename, _header(labels, kind, filename), labels,
+                       encoding=table.encoding, separator=table.separator)
+    seen: dict[str, int] = {}
+    for line, row in rows:
+        if not any(cell.strip() for cell in row):
+            continue
         try:
-            return enum(raw)
-        except ValueError:
-            raise CellError(N_("must be one of %(values)s"),
-                            values=", ".join(e.value for e in enum)) from None
-    return parse
+            record = _row(file, line, row)
+            if record.id in seen:
+                raise CsvError(filename, line, file.where("id"), record.id,
+                               N_("duplicate id (first on line %(first_line)s)"),
+                               first_line=seen[record.id])
+        except CsvError as error:
+            if not keep_going:
+                raise
+            file.refused.append(error)
+            continue
+        seen[record.id] = line
+        file.records.append(record)
+    if not file.records and not file.refused and not allow_no_rows:
+        raise CsvError(filename, 2, "", "", N_("the file has a header but no rows"))
+    return file
 
 
-def _choices(allowed: Iterable[str], unknown: str, normalise=str.lower):
-    allowed_set = frozenset(allowed)
-
-    def parse(raw: str) -> tuple[str, ...]:
-        items: list[str] = []
-        for part in raw.split(";"):
-            item = normalise(part.strip())
-            if not item:
-                continue
-            if item not in allowed_set:
-                raise CellError(unknown, item=repr(item))
-            if item not in items:
-                items.append(item)
-        return tuple(items)
-    return parse
-
-
-def _yes_no(raw: str) -> bool:
-    value = raw.lower()
-    if value not in {"yes", "no"}:
-        raise CellError(N_("must be yes or no"))
-    return value == "yes"
+def _header(labels: list[str], kind: Kind, filename: str) -> list[str]:
+    known = EXPORT_COLUMNS[kind]
+    columns: list[str] = []
+    for number, label in enumerate(labels, start=1):
+        name = canonical_column(label, known)
+        if name is None:
+            raise CsvError(filename, 1, f"{number}", label, UNKNOWN_COLUMN[kind])
+        if name in columns:
+            raise CsvError(filename, 1, f"{number}", label, N_("column appears twice"))
+        columns.append(name)
+    for name in REQUIRED_COLUMNS:
+        if name not in columns:
+            raise CsvError(filename, 1, "", " / ".join((name, *ALIASES.get(name, ())[:1])),
+                           N_("required column is missing"))
+    return columns
 
 
-def _birth_year(raw: str) -> int:
-    if not re.fullmatch(r"\d{4}", raw):
-        raise CellError(N_("must be a 4-digit year"))
-    if not FIRST_BIRTH_YEAR <= int(raw) <= LAST_BIRTH_YEAR:
-        raise CellError(N_("must be a year from %(first)s to %(last)s"), first=FIRST_BIRTH_YEAR,
-                        last=LAST_BIRTH_YEAR)
-    return int(raw)
-
-
-def _float_in(lo: float, hi: float):
-    def parse(raw: str) -> float:
+def _row(file: ProfileFile, line: int, row: list[str]) -> ProfileRecord:
+    if len(row) != len(file.columns):
+        raise CsvError(file.filename, line, "", file.separator.join(row)[:60] if file.separator
+                       else " ".join(row)[:60],
+                       N_("has %(cells)s cells where the header has %(columns)s"),
+                       cells=len(row), columns=len(file.columns))
+    values: dict[str, object] = {"first_name": ""}  # an empty one is refused by the service
+    for name, raw in zip(file.columns, row):
+        raw = raw.strip()
+        if name in REQUIRED_CELLS and not raw:
+            raise CsvError(file.filename, line, file.where(name), raw, N_("must not be empty"))
+        if not raw:
+            continue
+        if has_control_characters(raw):
+            raise CsvError(file.filename, line, file.where(name), raw,
+                           N_("contains a control character (an invisible character such as a "
+                              "null byte)"))
+        parse = _status_parser(file.kind) if name == STATUS_COLUMN else PARSERS[name]
         try:
-            value = float(raw)
-        except ValueError:
-            raise CellError(N_("must be a decimal number")) from None
-        if not lo <= value <= hi:
-            raise CellError(N_("must be between %(lo)s and %(hi)s"), lo=f"{lo:g}", hi=f"{hi:g}")
-        return value
-    return parse
+            values[name] = parse(raw)
+        except CellError as exc:
+            raise CsvError(file.filename, line, file.where(name), raw, exc.message,
+                           **exc.params) from None
+    return ProfileRecord(kind=file.kind, line=line, **values)  # type: ignore[arg-type]
 
 
-def _capacity(raw: str) -> int:
-    if not raw.isdigit() or not 1 <= int(raw) <= 10:
-        raise CellError(N_("must be a whole number from 1 to 10"))
-    return int(raw)
-
-
-def _country(raw: str) -> str:
-    code = raw.upper()
-    if code not in COUNTRY_CODES:
-        raise CellError(N_("must be an ISO 3166-1 alpha-2 country code"))
-    return code
-
-
-def _iso_date(raw: str) -> date:
-    try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        raise CellError(N_("must be a date YYYY-MM-DD")) from None
-
-
-def _slug(raw: str) -> str:
-    if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,62}", raw):
-        raise CellError(N_("must be a branch slug (lowercase letters, digits, dashes)"))
-    return raw
-
-
-PARSERS = {
-    "id": _text, "first_name": _text, "last_name": _text, "phone": _text,
-    "district": _text, "occupation": _text, "email": _email,
-    "gender": _enum(Gender), "gender_preference": _enum(GenderPreference),
-    "birth_year": _birth_year,
-    "languages": _choices(LANGUAGE_CODES, N_("%(item)s is not a known ISO 639-1 language code")),
-    "interests": _choices(INTERESTS, N_("%(item)s is not a known interest")),
-    "activities": _choices(ACTIVITIES, N_("%(item)s is not a known activity")),
-    "availability": _choices(SLOTS, N_("%(item)s is not a known availability slot")),
-    "family_situation": _enum(FamilySituation), "education_level": _enum(EducationLevel),
-    "lat": _float_in(-90, 90), "lon": _float_in(-180, 180), "branch": _slug,
-    "has_car": _yes_no, "has_pets": _yes_no, "capacity": _capacity,
-    "police_certificate": _yes_no, "country_of_origin": _country,
-    "norwegian_level": _enum(NorwegianLevel), "waiting_since": _iso_date,
-    "pets_ok": _yes_no, "interpreter_needed": _yes_no,
-}
+def _status_parser(kind: Kind) -> Callable[[str], str]:
+    parse = enum_parser(STATUSES[kind])
+    return lambda raw: str(parse(raw.lower()))
 
 
 def read_profiles(stream: IO[str], kind: Kind, filename: str = "<upload>", *,
                   allow_no_rows: bool = False) -> list[ProfileRecord]:
-    """Parse a whole file into records, or raise CsvError at the first bad cell.
+    """Parse a whole CSV text into records, or raise CsvError at the first bad cell."""
+    text = stream.read().lstrip("\ufeff")
+    table = _csv_table(text, filename)
+    return read_table_profiles(table, kind, filename, allow_no_rows=allow_no_rows).records
 
-    A header without rows is an error (an import of nothing is a mistake) unless
-    `allow_no_rows`: for the matching, "no guides" is a real situation.
-    """
-    reader = csv.reader(stream)
+
+def _csv_table(text: str, filename: str, encoding: str = "UTF-8") -> spreadsheets.Table:
+    separator = spreadsheets.detect_separator(text)
     try:
-        header = [name.strip().lstrip("\ufeff") for name in next(reader)]
-    except StopIteration:
-        raise CsvError(filename, 1, "", "", N_("the file is empty")) from None
-    except csv.Error as exc:
-        raise CsvError(filename, 1, "", "", N_("is not readable as CSV (%(problem)s)"),
-                       problem=str(exc)) from None
-    known = COLUMNS[kind]
-    for number, name in enumerate(header, start=1):
-        if name not in known:
-            raise CsvError(filename, 1, f"{number}", name, UNKNOWN_COLUMN[kind])
-        if header.index(name) != number - 1:
-            raise CsvError(filename, 1, f"{number}", name, N_("column appears twice"))
-    for name in REQUIRED_COLUMNS:
-        if name not in header:
-            raise CsvError(filename, 1, "", name, N_("required column is missing"))
+        return spreadsheets.Table(list(spreadsheets.read_csv_rows(text, separator)), encoding,
+                                  separator)
+    except SheetError as error:
+        raise sheet_error(filename, error) from None
 
-    records: list[ProfileRecord] = []
-    seen: dict[str, int] = {}
+
+def sheet_error(filename: str, error: SheetError) -> CsvError:
+    """Return a file-level problem (encoding, format) as a CsvError naming the file only."""
+    return CsvError(filename, 0, "", "", error.message, **error.params)
+
+
+def read_profile_bytes(data: bytes, kind: Kind, filename: str = "<upload>",
+                       keep_going: bool = False, allow_no_rows: bool = False) -> ProfileFile:
+    """Parse a CSV or XLSX file's bytes (see read_table_profiles)."""
     try:
-        for row in reader:
-            line = reader.line_num
-            if not any(cell.strip() for cell in row):
-                continue
-            if len(row) != len(header):
-                raise CsvError(filename, line, "", ",".join(row)[:60],
-                               N_("has %(cells)s cells where the header has %(columns)s"),
-                               cells=len(row), columns=len(header))
-            record = _record(dict(zip(header, row)), header, kind, filename, line)
-            if record.id in seen:
-                raise CsvError(filename, line, _col(header, "id"), record.id,
-                               N_("duplicate id (first on line %(first_line)s)"),
-                               first_line=seen[record.id])
-            seen[record.id] = line
-            records.append(record)
-    except csv.Error as exc:
-        raise CsvError(filename, reader.line_num, "", "",
-                       N_("is not readable as CSV (%(problem)s)"), problem=str(exc)) from None
-    if not records and not allow_no_rows:
-        raise CsvError(filename, 2, "", "", N_("the file has a header but no rows"))
-    return records
-
-
-def _col(header: list[str], name: str) -> str:
-    return f"{header.index(name) + 1} ({name})"
-
-
-def _record(cells: dict[str, str], header: list[str], kind: Kind, filename: str,
-            line: int) -> ProfileRecord:
-    values: dict[str, object] = {"first_name": ""}  # an empty one is refused by the service
-    for name, raw in cells.items():
-        raw = raw.strip()
-        if name in REQUIRED_CELLS and not raw:
-            raise CsvError(filename, line, _col(header, name), raw, N_("must not be empty"))
-        if not raw:
-            continue
-        if has_control_characters(raw):
-            raise CsvError(filename, line, _col(header, name), raw,
-                           N_("contains a control character (an invisible character such as a "
-                              "null byte)"))
-        try:
-            values[name] = PARSERS[name](raw)
-        except CellError as exc:
-            raise CsvError(filename, line, _col(header, name), raw, exc.message,
-                           **exc.params) from None
-    return ProfileRecord(kind=kind, line=line, **values)  # type: ignore[arg-type]
+        table = spreadsheets.read_table(data)
+    except SheetError as error:
+        raise sheet_error(filename, error) from None
+    return read_table_profiles(table, kind, filename, keep_going, allow_no_rows)
 
 
 def read_profiles_file(path: str, kind: Kind, *,
                        allow_no_rows: bool = False) -> list[ProfileRecord]:
-    """Read a CSV file from disk (UTF-8, with or without a byte-order mark)."""
+    """Read a CSV or XLSX file from disk, as spreadsheet programs write them."""
     try:
-        with open(path, newline="", encoding="utf-8-sig") as stream:
-            return read_profiles(stream, kind, filename=path, allow_no_rows=allow_no_rows)
-    except UnicodeDecodeError as exc:
-        raise CsvError(path, 0, "", "", N_("is not UTF-8 text (%(problem)s)"),
-                       problem=exc.reason) from None
+        with open(path, "rb") as stream:
+            data = stream.read()
     except OSError as exc:
         raise CsvError(path, 0, "", "", N_("cannot be read (%(problem)s)"),
                        problem=exc.strerror) from None
+    return read_profile_bytes(data, kind, path, allow_no_rows=allow_no_rows).records
 
 
 def _cell(value: object) -> str:
@@ -318,18 +261,41 @@ def record_row(record: ProfileRecord) -> dict[str, str]:
     return {name: _cell(getattr(record, name)) for name in COLUMNS[record.kind]}
 
 
+def record_cells(record: ProfileRecord) -> list[object]:
+    """Return an export row of one record, typed for a workbook (dates, numbers stay so)."""
+    typed = (int, float, date)
+    return [value if isinstance(value, typed) and not isinstance(value, bool) else _cell(value)
+            for value in (getattr(record, name) for name in EXPORT_COLUMNS[record.kind])]
+
+
 def write_profiles(stream: IO[str], records: Iterable[ProfileRecord], kind: Kind) -> None:
-    """Write records in the CSV form, header first."""
-    writer = csv.DictWriter(stream, fieldnames=list(COLUMNS[kind]), lineterminator="\n")
-    writer.writeheader()
-    for record in records:
-        writer.writerow(record_row(record))
+    """Write records in the CSV form with their status, header first (BOM, formula-safe)."""
+    spreadsheets.write_csv(stream, EXPORT_COLUMNS[kind], (
+        [_cell(getattr(record, name)) for name in EXPORT_COLUMNS[kind]] for record in records))
 
 
 def profiles_to_csv(records: Iterable[ProfileRecord], kind: Kind) -> str:
+    """Return records as a CSV text with their status (BOM, formula-safe)."""
     buffer = io.StringIO()
     write_profiles(buffer, records, kind)
     return buffer.getvalue()
+
+
+def profiles_to_xlsx(records: Iterable[ProfileRecord], kind: Kind, title: str) -> bytes:
+    """Return records as a workbook of one sheet, the same columns as the CSV form."""
+    return spreadsheets.xlsx_bytes([(title, EXPORT_COLUMNS[kind],
+                                     (record_cells(record) for record in records))])
+
+
+MATCHABLE_STATUSES: dict[str, frozenset[str]] = {
+    "guide": frozenset({GuideStatus.AVAILABLE.value}),
+    "refugee": frozenset({RefugeeStatus.WAITING.value}),
+}
+
+
+def matchable(record: ProfileRecord) -> bool:
+    """Return whether a record may be matched: its status says so, or the file gives none."""
+    return not record.status or record.status in MATCHABLE_STATUSES[record.kind]
 
 
 def iter_pairs(stream: IO[str], filename: str) -> Iterator[tuple[int, str, str]]:

@@ -25,7 +25,8 @@ from guidematch.matching import (
 )
 from guidematch.matching.wording import catalog
 from guidematch.profile import ProfileRecord
-from guidematch.profile_csv import N_, CsvError, iter_pairs, read_profiles_file
+from guidematch import spreadsheets
+from guidematch.profile_csv import N_, CsvError, iter_pairs, matchable, read_profiles_file
 from guidematch.services import clock
 from guidematch.vocabulary import ADULT_AGE, PERSON_LOCALES
 
@@ -36,6 +37,7 @@ from guidematch.vocabulary import ADULT_AGE, PERSON_LOCALES
 match_cli = click.Group("match", help="Propose guide-refugee pairs, or list pair scores, from CSV.")
 
 PAIR_COLUMNS = {"guide_id": "1 (guide_id)", "refugee_id": "2 (refugee_id)"}
+PAIRS_HEADER = ["guide_id", "guide_name", "refugee_id", "refugee_name", "score", "reasons"]
 
 
 class InputError(click.ClickException):
@@ -207,6 +209,13 @@ def _write_atomically(path: str, write: Callable[[IO[str]], None]) -> None:
         raise
 
 
+def _keep_matchable(given: Inputs) -> None:
+    """Leave out the rows whose status says they cannot be matched now, except locked ones."""
+    locked = set(given.locked.pairs) if given.locked else set()
+    given.guides = [r for r in given.guides if matchable(r) or r.id in {g for g, _ in locked}]
+    given.refugees = [r for r in given.refugees if matchable(r) or r.id in {x for _, x in locked}]
+
+
 def _common_options(command: Callable) -> Callable:
     options = [
         click.option("--guides", "guides_path", required=True, metavar="G.csv",
@@ -235,12 +244,20 @@ def _common_options(command: Callable) -> Callable:
               help="Pairs to keep: guide_id,refugee_id.")
 @click.option("--lang", type=click.Choice(PERSON_LOCALES), default="en", show_default=True,
               help="Language of the reasons.")
+@click.option("--all-statuses", is_flag=True,
+              help="Match everyone in the files; by default rows whose status column says they "
+                   "cannot be matched now (a guide not available, a refugee not waiting) are "
+                   "left out, unless a locked pair names them.")
 def solve_command(guides_path: str, refugees_path: str, out_path: str, excluded_path: str | None,
                   min_score: str, weights_path: str | None, today: str | None,
-                  locked_path: str | None, lang: str) -> None:
+                  locked_path: str | None, lang: str, all_statuses: bool) -> None:
     """Propose pairs: as many refugees matched as the rules allow, then the best fit."""
     given = _load(guides_path, refugees_path, locked_path, excluded_path, weights_path, today,
                   min_score)
+    if not all_statuses:  # an export of the people pages carries each person's status
+        _keep_matchable(given)
+    names = {(r.kind, r.id): " ".join(filter(None, (r.first_name, r.last_name)))
+             for r in (*given.guides, *given.refugees)}
     try:
         result = solve(ProfileSet.from_records(given.guides, "guide"),
                        ProfileSet.from_records(given.refugees, "refugee"),
@@ -253,14 +270,14 @@ def solve_command(guides_path: str, refugees_path: str, out_path: str, excluded_
 
     translations = catalog(lang)  # the reasons' words, from guidematch/translations
 
-    def write(stream: IO[str]) -> None:
-        writer = csv.writer(stream, lineterminator="\n")
-        writer.writerow(["guide_id", "refugee_id", "score", "reasons"])
+    def rows():
         for pair in result.pairs:
             reasons = ((Reason("locked"),) if pair.locked else ()) + pair.reasons
-            writer.writerow([pair.guide_id, pair.refugee_id, f"{pair.score:.1f}",
-                             render_reasons(reasons, lang, translations)])
-    _write_atomically(out_path, write)
+            yield [pair.guide_id, names[("guide", pair.guide_id)], pair.refugee_id,
+                   names[("refugee", pair.refugee_id)], f"{pair.score:.1f}",
+                   render_reasons(reasons, lang, translations)]
+
+    _write_atomically(out_path, lambda stream: spreadsheets.write_csv(stream, PAIRS_HEADER, rows()))
 
     waiting = result.unmatched_refugees
     locked = sum(p.locked for p in result.pairs)
@@ -288,14 +305,14 @@ def scores_command(guides_path: str, refugees_path: str, out_path: str, excluded
         raise given.located(exc) from None
     keys = [code.key for code in Forbidden]
 
-    def write(stream: IO[str]) -> None:
-        writer = csv.writer(stream, lineterminator="\n")
-        writer.writerow(["guide_id", "refugee_id", "score", "forbidden_reason"])
+    def rows():
         for g, guide_id in enumerate(table.guide_ids):
-            writer.writerows(
-                (guide_id, refugee_id, "" if code else f"{score:.1f}", keys[code])
-                for refugee_id, score, code in zip(table.refugee_ids, table.scores[g].tolist(),
-                                                   table.forbidden[g].tolist()))
-    _write_atomically(out_path, write)
+            yield from ((guide_id, refugee_id, "" if code else f"{score:.1f}", keys[code])
+                        for refugee_id, score, code in zip(table.refugee_ids,
+                                                           table.scores[g].tolist(),
+                                                           table.forbidden[g].tolist()))
+
+    _write_atomically(out_path, lambda stream: spreadsheets.write_csv(
+        stream, ["guide_id", "refugee_id", "score", "forbidden_reason"], rows()))
     allowed = int((table.forbidden == Forbidden.ALLOWED).sum())
     click.echo(f"{table.scores.size} pair scores ({allowed} allowed) written to {out_path}.")

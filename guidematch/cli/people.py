@@ -1,4 +1,4 @@
-"""`flask import-profiles` and `flask export-profiles`: guides and refugees as CSV files."""
+"""`flask import-profiles` and `flask export-profiles`: guides and refugees as CSV or XLSX files."""
 from __future__ import annotations
 
 import getpass
@@ -31,44 +31,73 @@ def _command_line_user() -> str:
         return "command line"
 
 
+def _one_line(error: CsvError) -> str:
+    return error.text().replace("\n", " ")
+
+
 @click.command("import-profiles")
 @click.argument("kind", type=click.Choice(list(KINDS)))
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("--branch", "branch_slug", required=True, help="Slug of the branch to import into.")
+@click.option("--dry-run", is_flag=True,
+              help="Check the whole file and say what it would do; write nothing.")
 @with_appcontext
-def import_profiles_command(kind: str, file: str, branch_slug: str) -> None:
-    """Add or update a branch's guides or refugees from a CSV file: every row, or none."""
+def import_profiles_command(kind: str, file: str, branch_slug: str, dry_run: bool) -> None:
+    """Add or update a branch's guides or refugees from a CSV or XLSX file: every row, or none.
+
+    CSV may be UTF-8 or Windows-1252, separated by commas or semicolons.
+    """
     branch = _branch(branch_slug)
     try:
-        with open(file, encoding="utf-8-sig", newline="") as stream:
-            text = stream.read()
-        with force_locale("en"):  # the command line speaks English, the rules' messages too
-            result = people_csv.import_csv_text(branch, KINDS[kind], text, filename=file,
-                                                actor="cli", imported_by=_command_line_user())
-    except UnicodeDecodeError as exc:
-        raise click.ClickException(f"{file}, line 0: is not UTF-8 text ({exc.reason})") from None
+        with open(file, "rb") as stream:
+            data = stream.read()
     except OSError as exc:
-        raise click.ClickException(f"{file}, line 0: cannot be read ({exc.strerror})") from None
+        raise click.ClickException(f"{file}: cannot be read ({exc.strerror})") from None
+    by = _command_line_user()
+    try:
+        with force_locale("en"):  # the command line speaks English, the rules' messages too
+            if dry_run:
+                result = people_csv.preview_file(branch, KINDS[kind], data, file, imported_by=by)
+            else:
+                result = people_csv.import_file(branch, KINDS[kind], data, file, actor="cli",
+                                                imported_by=by)
     except CsvError as error:
-        raise click.ClickException(str(error).replace("\n", " ")) from None
-    click.echo(f"Imported {result.total} {kind} into {branch.slug}: {result.created} new, "
-               f"{result.updated} updated, {result.unchanged} unchanged.")
+        raise click.ClickException(_one_line(error)) from None
+    read_as = f"read as {result.encoding}" + (
+        f", separated by {result.separator!r}" if result.separator else "")
+    if not dry_run:
+        click.echo(f"Imported {result.total} {kind} into {branch.slug}: {result.created} new, "
+                   f"{result.updated} updated, {result.unchanged} unchanged ({read_as}).")
+        return
+    click.echo(f"Dry run, nothing written: {file} ({read_as}) would import {result.total} {kind} "
+               f"into {branch.slug}: {result.created} new, {result.updated} updated, "
+               f"{result.unchanged} unchanged; {len(result.refused)} rows refused.")
+    for error in result.refused:
+        click.echo(_one_line(error), err=True)
+    if result.refused:
+        raise SystemExit(1)
 
 
 @click.command("export-profiles")
 @click.argument("kind", type=click.Choice(list(KINDS)))
 @click.option("--branch", "branch_slug", required=True, help="Slug of the branch to export.")
 @click.option("--out", "out", type=click.Path(dir_okay=False, writable=True), default="-",
-              show_default=True, help="File to write; - for standard output.")
+              show_default=True,
+              help="File to write (.csv or .xlsx); - for CSV on standard output.")
 @with_appcontext
 def export_profiles_command(kind: str, branch_slug: str, out: str) -> None:
-    """Write a branch's guides or refugees as a CSV file."""
+    """Write a branch's guides or refugees, with their status, as a CSV or XLSX file."""
     branch = _branch(branch_slug)
     chosen = people_csv.branch_people(branch, KINDS[kind])
-    text = people_csv.export_csv(branch, KINDS[kind], chosen)
-    if out == "-":
-        click.echo(text, nl=False)
-        return
-    with open(out, "w", encoding="utf-8", newline="") as stream:
-        stream.write(text)
-    click.echo(f"Wrote {len(people_csv.export_records(chosen))} {kind} of {branch.slug} to {out}.", err=True)
+    if out.lower().endswith(".xlsx"):
+        with open(out, "wb") as binary:
+            binary.write(people_csv.export_xlsx(branch, KINDS[kind], kind, chosen))
+    else:
+        text = people_csv.export_csv(branch, KINDS[kind], chosen)
+        if out == "-":
+            click.echo(text, nl=False)
+            return
+        with open(out, "w", encoding="utf-8", newline="") as stream:
+            stream.write(text)
+    click.echo(f"Wrote {len(people_csv.export_records(chosen))} {kind} of {branch.slug} to {out}.",
+               err=True)

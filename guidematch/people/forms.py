@@ -7,7 +7,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
-    BooleanField, DateField, FloatField, IntegerField, RadioField, SelectField,
+    BooleanField, DateField, FloatField, HiddenField, IntegerField, RadioField, SelectField,
     StringField, SubmitField, TextAreaField,
 )
 from wtforms.validators import (
@@ -193,6 +193,14 @@ class ImportForm(Form):
                       choices=select_choices([("guide", _l("Guides")),
                                               ("refugee", _l("Refugees"))]),
                       default="guide", validators=[InputRequired()])
-    file = FileField(_l("CSV file (UTF-8, up to 5 MB)"), validators=[
-        FileRequired(_l("Choose a file.")), FileAllowed(["csv", "txt"], _l("Choose a .csv file."))])
-    submit = SubmitField(_l("Import"))
+    file = FileField(_l("CSV or Excel file (up to 5 MB)"), validators=[
+        FileRequired(_l("Choose a file.")),
+        FileAllowed(["csv", "txt", "xlsx"], _l("Choose a .csv or .xlsx file."))])
+    submit = SubmitField(_l("Check the file"))
+
+
+class ConfirmImportForm(FlaskForm):
+    """The preview's buttons: the token says which upload was previewed (the session keeps it)."""
+
+    token = HiddenField()
+    submit = SubmitField(_l("Import these rows"))

@@ -1,4 +1,4 @@
-"""The coordinator's guide and refugee pages: lists, details, forms, CSV import and export."""
+"""The coordinator's guide and refugee pages: lists, details, forms (files: `people.files`)."""
 from __future__ import annotations
 
 
@@ -15,9 +15,8 @@ from guidematch import vocabulary as v
 from guidematch.extensions import db
 from guidematch.form_errors import flash_error, refuse, show_error
 from guidematch.models import Consent, Guide, Refugee
-from guidematch.people import listing
-from guidematch.people.forms import GuideForm, ImportForm, RefugeeForm
-from guidematch.profile_csv import COLUMNS, CsvError
+from guidematch.people import files, listing
+from guidematch.people.forms import GuideForm, RefugeeForm
 from guidematch.scoping import current_branch, get_in_branch_or_404
 from guidematch.services import audit, clock, people, people_csv, person_rules
 from guidematch.services.errors import DomainError
@@ -154,62 +153,4 @@ def edit_refugee(refugee_id: int):
     return _form("refugee", get_in_branch_or_404(Refugee, refugee_id))
 
 
-# --- CSV import and export -------------------------------------------------------------
-
-@bp.route("/import", methods=["GET", "POST"])
-@login_required
-def import_profiles():
-    """Upload a CSV file of guides or refugees: all rows are saved, or none."""
-    form = ImportForm()
-    if request.method == "GET" and request.args.get("kind") in MODELS:
-        form.kind.data = request.args["kind"]
-    problem = None
-    if form.validate_on_submit():
-        upload = form.file.data
-        filename = (upload.filename or "upload.csv")[-100:]
-        kind = form.kind.data
-        try:
-            text = upload.read().decode("utf-8-sig")
-        except UnicodeDecodeError:
-            problem = _("%(file)s is not UTF-8 text. Save it as “CSV UTF-8” and try again.", file=filename)
-        else:
-            try:
-                result = people_csv.import_csv_text(current_branch(), kind, text, filename=filename,
-                                                    imported_by=current_user.name)
-            except CsvError as error:
-                problem = refuse(error.text(_))  # all rows or none: undo those already written
-            else:
-                what = _("guides") if kind == "guide" else _("refugees")
-                flash(_("Imported %(n)s %(what)s (%(new)s new, %(updated)s updated).", n=result.total,
-                        what=what, new=result.created, updated=result.updated), "success")
-                return redirect(url_for("people.guides" if kind == "guide" else "people.refugees"))
-    return render_template("people/import.html", form=form, problem=problem, columns=COLUMNS,
-                           required=person_rules.REQUIRED)
-
-
-def _export(kind: str) -> Response:
-    branch = current_branch()
-    query = listing.ListQuery.from_args(kind, request.args)
-    chosen = listing.filtered_people(query) if query.filtered else None
-    text = people_csv.export_csv(branch, kind, chosen)
-    audit.record("profiles_exported", None, branch_id=branch.id, kind=kind, filtered=query.filtered)
-    what = "guides" if kind == "guide" else "refugees"
-    name = f"{what}-{branch.slug}-{clock.today().isoformat()}.csv"
-    # The byte-order mark makes spreadsheet programs read the file as UTF-8 (Ø, Å, عربي).
-    return current_app.response_class(
-        "\ufeff" + text, mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"})
-
-
-@bp.route("/guides.csv")
-@login_required
-def export_guides():
-    """Download the branch's guides (those the list shows, when filtered) as CSV."""
-    return _export("guide")
-
-
-@bp.route("/refugees.csv")
-@login_required
-def export_refugees():
-    """Download the branch's refugees (those the list shows, when filtered) as CSV."""
-    return _export("refugee")
+files.add_routes(bp)

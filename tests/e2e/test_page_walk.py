@@ -23,7 +23,13 @@ from tests import factories
 PASSWORD = "demo password for the walk"
 # Not pages: files to download and the load balancer's probe.
 NOT_PAGES = {"static", "bootstrap.static", "core.healthz", "people.export_guides",
-             "people.export_refugees", "privacy.export_guide", "privacy.export_refugee"}
+             "people.export_refugees", "privacy.export_guide", "privacy.export_refugee",
+             "people.export_guides_xlsx", "people.export_refugees_xlsx",
+             # the import's preview needs an upload first: tests/e2e/test_import.py visits it
+             "people.import_preview",
+             *(f"sheets.{table}_{extension}" for table in
+               ("pairings", "evaluations", "attendance", "meeting_attendance")
+               for extension in ("csv", "xlsx"))}
 
 
 def _one(model, *where):

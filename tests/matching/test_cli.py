@@ -42,7 +42,7 @@ def run(runner, command: str, files: dict[str, Path], out: Path, *extra: str):
 
 
 def rows(path: Path) -> list[dict[str, str]]:
-    with open(path, newline="", encoding="utf-8") as stream:
+    with open(path, newline="", encoding="utf-8-sig") as stream:
         return list(csv.DictReader(stream))
 
 
@@ -56,7 +56,8 @@ def test_solve_writes_pairs_with_scores_and_reasons(runner, files, tmp_path):
     result = run(runner, "solve", files, out)
     assert result.exit_code == 0, result.output
     pairs = rows(out)
-    assert list(pairs[0]) == ["guide_id", "refugee_id", "score", "reasons"]
+    assert list(pairs[0]) == ["guide_id", "guide_name", "refugee_id", "refugee_name", "score",
+                              "reasons"]
     assert {(p["guide_id"], p["refugee_id"]) for p in pairs} == {
         ("g1", "r1"), ("g2", "r2"), ("g2", "r3")}
     first = next(p for p in pairs if p["refugee_id"] == "r1")
@@ -102,7 +103,7 @@ def test_weights_change_the_proposal(runner, files, tmp_path):
 
 def _bad_cell(files, kind: str, line: int, column: str, value: str) -> None:
     path = files[kind]
-    table = list(csv.reader(path.read_text(encoding="utf-8").splitlines()))
+    table = list(csv.reader(path.read_text(encoding="utf-8-sig").splitlines()))
     table[line - 1][table[0].index(column)] = value
     with open(path, "w", newline="", encoding="utf-8") as stream:
         csv.writer(stream).writerows(table)

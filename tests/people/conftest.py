@@ -10,3 +10,12 @@ def english(logged_in, db):
     logged_in.locale = "en"
     db.session.commit()
     return logged_in
+
+
+@pytest.fixture(autouse=True)
+def import_folder(app, tmp_path):
+    """Uploads waiting for their preview go to a folder of the test's own."""
+    folder = tmp_path / "imports"
+    app.config["IMPORT_FOLDER"] = str(folder)
+    yield folder
+    app.config.pop("IMPORT_FOLDER", None)

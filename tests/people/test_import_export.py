@@ -28,9 +28,29 @@ r2,Yonas,Tesfamariam,,male,any,ti;en,ER,none,2026-01-15,yes
 """
 
 
-def upload(client, text: str, kind: str = "guide", filename: str = "guides.csv", encoding: str = "utf-8"):
-    data = {"kind": kind, "file": (io.BytesIO(text.encode(encoding)), filename)}
+def preview(client, text: str | bytes, kind: str = "guide", filename: str = "guides.csv",
+            encoding: str = "utf-8"):
+    """Upload a file: the answer is the preview page (nothing saved yet)."""
+    body = text if isinstance(text, bytes) else text.encode(encoding)
+    data = {"kind": kind, "file": (io.BytesIO(body), filename)}
     return client.post("/import", data=data, content_type="multipart/form-data", follow_redirects=True)
+
+
+def confirm(client):
+    """Press the preview's import button (the token is the one the preview page holds)."""
+    page = client.get("/import/preview").get_data(as_text=True)
+    token = re.search(r'name="token" type="hidden" value="([^"]+)"', page)
+    return client.post("/import/confirm", data={"token": token.group(1) if token else ""},
+                       follow_redirects=True)
+
+
+def upload(client, text: str | bytes, kind: str = "guide", filename: str = "guides.csv",
+           encoding: str = "utf-8"):
+    """Upload a file and confirm its preview when it has no refused row."""
+    page = preview(client, text, kind, filename, encoding)
+    if 'action="/import/confirm"' not in page.get_data(as_text=True):
+        return page
+    return confirm(client)
 
 
 def test_upload_imports_every_row_with_unicode_names_intact(client, english, branch, db):
@@ -65,20 +85,26 @@ def test_one_bad_row_writes_nothing_and_names_line_column_and_value(client, engl
                                                                     line, bad, column, value):
     lines = GUIDES_CSV.splitlines()
     lines[2] = line
-    response = upload(client, "\n".join(lines) + "\n")
-    page = response.get_data(as_text=True)
-    assert "Nothing was imported." in page
-    assert f"guides.csv, line {bad}, column {column}" in page
-    assert f"(value: &#39;{value}&#39;)" in page
+    page = preview(client, "\n".join(lines) + "\n").get_data(as_text=True)
+    assert "Nothing can be imported while a row is refused." in page
+    assert "2 rows add new people" in page and "1 row is refused" in page
+    refused = re.search(r"<caption>Refused rows</caption>.*?</table>", page, re.S).group(0)
+    assert re.search(rf"<td>{bad}</td><td>{re.escape(column)}</td><td><code[^>]*>{re.escape(value)}</code>",
+                     refused)
+    assert 'action="/import/confirm"' not in page  # no button to press
+    with client.session_transaction() as session:  # a confirmation sent anyway imports nothing
+        token = session["people_import"]
+    forced = client.post("/import/confirm", data={"token": token}, follow_redirects=True)
+    assert "Nothing was imported" in forced.get_data(as_text=True)
+    assert f"guides.csv, line {bad}, column {column}" in forced.get_data(as_text=True)
     assert db.session.query(Guide).count() == 0
     assert db.session.query(AuditEvent).filter_by(action="profiles_imported").count() == 0
 
 
 def test_an_email_already_used_in_the_branch_is_refused(client, english, branch, db):
     factories.make_guide(branch, ref="old", email="ase@example.org")
-    page = upload(client, GUIDES_CSV).get_data(as_text=True)
-    assert "line 3, column 4 (email)" in page and "another guide of the branch (old)" in page
-    assert db.session.query(Guide).count() == 1
+    page = preview(client, GUIDES_CSV).get_data(as_text=True)
+    assert "<td>3</td><td>4 (email)</td>" in page and "another guide of the branch (old)" in page
 
 
 def test_rows_with_a_known_id_update_that_person(client, english, branch, db):
@@ -98,9 +124,14 @@ def test_columns_left_out_of_a_file_are_left_as_they_are(client, english, branch
     assert guide.phone == "+47 900 00 000" and guide.interests == ("music",) and guide.email
 
 
-def test_a_file_that_is_not_utf8_is_refused(client, english, db):
-    page = upload(client, GUIDES_CSV, encoding="utf-16").get_data(as_text=True)
-    assert "is not UTF-8 text" in page and db.session.query(Guide).count() == 0
+def test_a_file_in_no_encoding_we_read_is_named_as_such(client, english, db):
+    response = preview(client, GUIDES_CSV, encoding="utf-16")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and "Nothing was imported." in page
+    assert "guides.csv: is UTF-16 text" in page and "line 0" not in page
+    page = preview(client, b"id,first_name,gender\ng1,K\x81ari,female\n").get_data(as_text=True)
+    assert "guides.csv: is neither UTF-8 nor Windows-1252 text (byte 26)" in page
+    assert db.session.query(Guide).count() == 0
 
 
 def test_a_file_over_5_mb_is_refused(client, english, db):
@@ -113,7 +144,7 @@ def test_the_upload_needs_a_csv_file(client, english, db):
     page = client.post("/import", data={"kind": "guide"}, content_type="multipart/form-data").get_data(as_text=True)
     assert "Choose a file." in page
     page = upload(client, GUIDES_CSV, filename="guides.exe").get_data(as_text=True)
-    assert "Choose a .csv file." in page
+    assert "Choose a .csv or .xlsx file." in page
 
 
 def test_export_gives_the_branchs_people_as_csv(client, english, branch):
@@ -134,7 +165,8 @@ def test_export_follows_the_lists_filters(client, english, branch):
 
 
 def _records(branch, kind):
-    return [dataclasses.replace(r, branch="") for r in
+    # The status column is the export's information: an import leaves statuses to their rules.
+    return [dataclasses.replace(r, branch="", status="") for r in
             people_csv.export_records(people_csv.branch_people(branch, kind))]
 
 

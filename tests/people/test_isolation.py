@@ -45,12 +45,11 @@ def test_another_branchs_people_are_not_listed_searched_or_exported(client, engl
 
 
 def test_an_import_touches_only_the_coordinators_branch(client, english, branch, elsewhere, db):
-    import io
+    from tests.people.test_import_export import upload
     ref = elsewhere["guide"].ref
     text = ("id,first_name,last_name,gender,birth_year,languages\n"
             f"{ref},Overwritten,Olsen,male,1980,nb\n")
-    client.post("/import", data={"kind": "guide", "file": (io.BytesIO(text.encode()), "g.csv")},
-                content_type="multipart/form-data")
+    upload(client, text, filename="g.csv")
     db.session.expire_all()
     assert db.session.get(Guide, elsewhere["guide"].id).first_name == "Skjulte"
     assert db.session.query(Guide).filter_by(branch_id=branch.id, ref=ref).one().first_name == "Overwritten"

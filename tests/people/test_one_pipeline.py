@@ -2,7 +2,6 @@
 referral refuse and accept a guide or refugee by the same rules, with the same messages."""
 from __future__ import annotations
 
-import io
 
 import pytest
 from markupsafe import escape
@@ -10,6 +9,7 @@ from markupsafe import escape
 from guidematch.models import Consent, Guide, Refugee
 from guidematch.services import clock
 from guidematch.vocabulary import ConsentKind
+from tests.people.test_import_export import upload
 from tests.signup.conftest import guide_form, refugee_form
 
 # The profile every entry point is given; each test changes one field.
@@ -27,9 +27,7 @@ def _coordinator_form(client, branch, kind: str, person: dict) -> str:
 def _csv_import(client, branch, kind: str, person: dict) -> str:
     cells = {**person, "id": "p1", "languages": ";".join(person.get("languages", []))}
     text = ",".join(CSV_COLUMNS) + "\n" + ",".join(cells.get(c, "") for c in CSV_COLUMNS) + "\n"
-    data = {"kind": kind, "file": (io.BytesIO(text.encode()), "people.csv")}
-    return client.post("/import", data=data, content_type="multipart/form-data",
-                       follow_redirects=True).get_data(as_text=True)
+    return upload(client, text, kind, "people.csv").get_data(as_text=True)
 
 
 def _public_signup(client, branch, kind: str, person: dict) -> str:
