@@ -199,7 +199,7 @@ class ImportForm(Form):
     submit = SubmitField(_l("Check the file"))
 
 
-class ConfirmImportForm(FlaskForm):
+class ConfirmImportForm(Form):
     """The preview's buttons: the token says which upload was previewed (the session keeps it)."""
 
     token = HiddenField()

@@ -1,7 +1,7 @@
 """Matching runs, and why each refugee a run left without a proposal waits
 
 Revision ID: 8b3f6a1d2e47
-Revises: 5e8b2d4c9a61
+Revises: 8f3c6a1d2e47
 Create Date: 2026-12-02 07:30:00
 
 Written when a run is saved, so that the matching page reads the reasons
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '8b3f6a1d2e47'
-down_revision = '5e8b2d4c9a61'
+down_revision = '8f3c6a1d2e47'
 branch_labels = None
 depends_on = None
 

@@ -2,7 +2,7 @@
 and failed logins counted per (email, address), address and email instead of per user
 
 Revision ID: a71c3e9f2b58
-Revises: 5e8b2d4c9a61
+Revises: b7c31e0a4d52
 Create Date: 2026-12-02 07:40:00
 
 The old per-user failure count is dropped, not carried over: it was a lock (the
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'a71c3e9f2b58'
-down_revision = '5e8b2d4c9a61'
+down_revision = 'b7c31e0a4d52'
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """Outbox mentions: the guides and refugees each email is to or about (erasure deletes them)
 
 Revision ID: a7c3e91f0b52
-Revises: 5e8b2d4c9a61
+Revises: a71c3e9f2b58
 Create Date: 2026-12-02 07:45:00
 
 Emails written before this revision get their mentions from what can be known:
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'a7c3e91f0b52'
-down_revision = '5e8b2d4c9a61'
+down_revision = 'a71c3e9f2b58'
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """Outbox: an index for a branch's newest emails first (the Outbox page at city scale)
 
 Revision ID: b7c31e0a4d52
-Revises: 5e8b2d4c9a61
+Revises: 8b3f6a1d2e47
 Create Date: 2026-12-02 08:00:00
 """
 from alembic import op
@@ -9,7 +9,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'b7c31e0a4d52'
-down_revision = '5e8b2d4c9a61'
+down_revision = '8b3f6a1d2e47'
 branch_labels = None
 depends_on = None
 
