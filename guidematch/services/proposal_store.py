@@ -171,14 +171,17 @@ def proposal_counts(branch: Branch) -> tuple[int, int]:
     return int(total), int(locked)
 
 
+def _named(model) -> list:
+    return [model.first_name, model.last_name, model.birth_year, model.district]
+
+
 def exclusions(branch: Branch, limit: int | None = None) -> list[MatchExclusion]:
-    """Return the branch's excluded pairs, newest first, with their two people's names."""
+    """Return the branch's excluded pairs, newest first, with who the two people are."""
     stmt = (select(MatchExclusion).where(MatchExclusion.branch_id == branch.id)
             .options(joinedload(MatchExclusion.guide).options(
-                         load_only(Guide.first_name, Guide.last_name), lazyload(Guide.tags)),
+                         load_only(*_named(Guide)), lazyload(Guide.tags)),
                      joinedload(MatchExclusion.refugee).options(
-                         load_only(Refugee.first_name, Refugee.last_name),
-                         lazyload(Refugee.tags)))
+                         load_only(*_named(Refugee)), lazyload(Refugee.tags)))
             .order_by(MatchExclusion.created_at.desc(), MatchExclusion.id.desc()).limit(limit))
     return list(db.session.scalars(stmt).unique())
 
