@@ -17,7 +17,6 @@ from sqlalchemy import Select, exists, func, select
 from guidematch import matching as core
 from guidematch.extensions import db
 from guidematch.models import Branch, Guide, Pairing, Refugee
-from guidematch.models.people import with_all_tags
 from guidematch.services.people import record_from_person
 from guidematch.vocabulary import BINDING_PAIRING_STATUSES
 
@@ -40,15 +39,19 @@ def can_guide_clause():
 
 
 def waiting_select(branch_id: int) -> Select:
-    """Return the branch's refugees on the waiting list, longest waiting first."""
+    """Return the branch's refugees on the waiting list, longest waiting first.
+
+    No loader options here: callers choose (a page of names wants no tags; the
+    people's tags load in one query by the relationship's default).
+    """
     return (select(Refugee).where(Refugee.branch_id == branch_id, waiting_clause())
-            .order_by(Refugee.waiting_since, Refugee.id).options(with_all_tags(Refugee)))
+            .order_by(Refugee.waiting_since, Refugee.id))
 
 
 def can_guide_select(branch_id: int) -> Select:
     """Return the branch's guides who can take a refugee now, by first name."""
     return (select(Guide).where(Guide.branch_id == branch_id, can_guide_clause())
-            .order_by(Guide.first_name, Guide.id).options(with_all_tags(Guide)))
+            .order_by(Guide.first_name, Guide.id))
 
 
 def count(stmt: Select) -> int:
@@ -57,7 +60,11 @@ def count(stmt: Select) -> int:
 
 
 def waiting_refugees(branch: Branch) -> list[Refugee]:
-    """Return the branch's refugees on the waiting list, longest waiting first."""
+    """Return the branch's refugees on the waiting list, longest waiting first.
+
+    No loader options here: callers choose (a page of names wants no tags; the
+    people's tags load in one query by the relationship's default).
+    """
     return list(db.session.scalars(waiting_select(branch.id)))
 
 
