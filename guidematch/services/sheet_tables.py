@@ -79,11 +79,11 @@ def attendance(branch: Branch, meetings: Sequence[GroupMeeting] | None = None) -
     for meeting in meetings:
         if meeting.branch_id != branch.id:
             raise ValueError("attendance of another branch's meeting")
-        for side, person, attended in attendance_list(meeting):
-            key = (meeting.id, person.id, side == Respondent.GUIDE)
+        for row in attendance_list(meeting):
+            side = row.side
             rows.append([meeting.title, _local(meeting.starts_at), meeting.location,
-                         person.full_name, _("Guide") if side == Respondent.GUIDE else _("Refugee"),
-                         _yes_no(invited.get(key) is not None), _yes_no(attended)])
+                         row.full_name, _("Guide") if side == Respondent.GUIDE else _("Refugee"),
+                         _yes_no(row.invited), _yes_no(row.came)])
     return header, rows
 
 

@@ -101,7 +101,7 @@ def test_the_page_proposes_what_the_command_line_proposes_for_the_same_people(
                                  "--refugees", str(files["refugee"]), "--out", str(out),
                                  "--today", TODAY.isoformat()])
     assert result.exit_code == 0, result.output
-    rows = csv.DictReader(io.StringIO(out.read_text(encoding="utf-8")))
+    rows = csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig")))
     assert {(row["guide_id"], row["refugee_id"]): float(row["score"]) for row in rows} == page
 
     read = {kind: read_profiles(io.StringIO(path.read_text(encoding="utf-8")), kind)
