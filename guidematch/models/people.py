@@ -187,7 +187,7 @@ class Guide(Profile, Model):
     rejection_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     tags: Mapped[list[GuideTag]] = relationship(
-        cascade="all, delete-orphan", lazy="subquery", passive_deletes=True)
+        cascade="all, delete-orphan", lazy="selectin", passive_deletes=True)
 
     @hybrid_property
     def credentials_complete(self) -> bool:
@@ -236,7 +236,7 @@ class Refugee(Profile, Model):
     referred_by_email: Mapped[str] = mapped_column(String(254), default="", server_default="")
 
     tags: Mapped[list[RefugeeTag]] = relationship(
-        cascade="all, delete-orphan", lazy="subquery", passive_deletes=True)
+        cascade="all, delete-orphan", lazy="selectin", passive_deletes=True)
 
     @hybrid_property
     def is_waiting(self) -> bool:
