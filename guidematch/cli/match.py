@@ -214,6 +214,12 @@ def _keep_matchable(given: Inputs) -> None:
     locked = set(given.locked.pairs) if given.locked else set()
     given.guides = [r for r in given.guides if matchable(r) or r.id in {g for g, _ in locked}]
     given.refugees = [r for r in given.refugees if matchable(r) or r.id in {x for _, x in locked}]
+    if given.excluded:  # an exclusion of someone left out holds anyway: they are not proposed
+        guides, refugees = {r.id for r in given.guides}, {r.id for r in given.refugees}
+        kept = [(line, pair) for line, pair in zip(given.excluded.lines, given.excluded.pairs)
+                if pair[0] in guides and pair[1] in refugees]
+        given.excluded.lines = [line for line, _ in kept]
+        given.excluded.pairs = [pair for _, pair in kept]
 
 
 def _common_options(command: Callable) -> Callable:

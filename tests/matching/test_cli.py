@@ -225,8 +225,8 @@ def test_a_file_with_a_header_and_no_rows_is_valid_and_everyone_waits(runner, fi
     waiting = 0 if "refugees" in empty else 3
     result = run(runner, "solve", files, tmp_path / "pairs.csv")
     assert result.exit_code == 0, result.output
-    assert (tmp_path / "pairs.csv").read_text(encoding="utf-8") == \
-        "guide_id,refugee_id,score,reasons\n"
+    assert (tmp_path / "pairs.csv").read_text(encoding="utf-8-sig") == \
+        "guide_id,guide_name,refugee_id,refugee_name,score,reasons\n"
     assert f"0 pairs (0 locked) written to {tmp_path / 'pairs.csv'}; {waiting} of {waiting} " \
            "refugees still wait." in result.stdout
     if waiting:
