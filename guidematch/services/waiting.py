@@ -91,6 +91,9 @@ def explain(result: core.MatchResult, guides: Mapping[str, Guide],
     if not left:
         return []
     records = [refugee_records[u.refugee_id] for u in result.unmatched_refugees]  # the solve's
+    # Only the exclusions among the people scored here: a matched refugee's are not asked.
+    scored = {r.id for r in records}
+    excluded = [(g, r) for g, r in excluded if r in scored]
     table = core.score_matrix(guide_records, records, weights, today, excluded=excluded,
                               min_score=min_score) if guide_records else None
     elsewhere = None
