@@ -212,12 +212,14 @@ def _write_atomically(path: str, write: Callable[[IO[str]], None]) -> None:
 def _keep_matchable(given: Inputs) -> None:
     """Leave out the rows whose status says they cannot be matched now, except locked ones."""
     locked = set(given.locked.pairs) if given.locked else set()
+    all_guides, all_refugees = {r.id for r in given.guides}, {r.id for r in given.refugees}
     given.guides = [r for r in given.guides if matchable(r) or r.id in {g for g, _ in locked}]
     given.refugees = [r for r in given.refugees if matchable(r) or r.id in {x for _, x in locked}]
+    gone_g = all_guides - {r.id for r in given.guides}
+    gone_r = all_refugees - {r.id for r in given.refugees}
     if given.excluded:  # an exclusion of someone left out holds anyway: they are not proposed
-        guides, refugees = {r.id for r in given.guides}, {r.id for r in given.refugees}
         kept = [(line, pair) for line, pair in zip(given.excluded.lines, given.excluded.pairs)
-                if pair[0] in guides and pair[1] in refugees]
+                if pair[0] not in gone_g and pair[1] not in gone_r]
         given.excluded.lines = [line for line, _ in kept]
         given.excluded.pairs = [pair for _, pair in kept]
 

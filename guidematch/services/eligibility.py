@@ -17,6 +17,7 @@ from sqlalchemy import Select, exists, func, select
 from guidematch import matching as core
 from guidematch.extensions import db
 from guidematch.models import Branch, Guide, Pairing, Refugee
+from guidematch.models.people import with_all_tags
 from guidematch.services.people import record_from_person
 from guidematch.vocabulary import BINDING_PAIRING_STATUSES
 
@@ -60,12 +61,8 @@ def count(stmt: Select) -> int:
 
 
 def waiting_refugees(branch: Branch) -> list[Refugee]:
-    """Return the branch's refugees on the waiting list, longest waiting first.
-
-    No loader options here: callers choose (a page of names wants no tags; the
-    people's tags load in one query by the relationship's default).
-    """
-    return list(db.session.scalars(waiting_select(branch.id)))
+    """Return the branch's refugees on the waiting list, longest waiting first, with tags."""
+    return list(db.session.scalars(waiting_select(branch.id).options(with_all_tags(Refugee))))
 
 
 def taken_places(branch: Branch, guide_ids: Collection[int] | None = None) -> dict[int, int]:

@@ -234,7 +234,7 @@ def test_a_file_with_a_header_and_no_rows_is_valid_and_everyone_waits(runner, fi
 
     result = run(runner, "scores", files, tmp_path / "scores.csv")
     assert result.exit_code == 0, result.output
-    assert (tmp_path / "scores.csv").read_text(encoding="utf-8") == \
+    assert (tmp_path / "scores.csv").read_text(encoding="utf-8-sig") == \
         "guide_id,refugee_id,score,forbidden_reason\n"
     assert "0 pair scores (0 allowed)" in result.stdout
 
