@@ -132,6 +132,9 @@ def proposals(branch: Branch, *, for_update: bool = False,
     if involving is not None:
         guide, refugee = involving
         stmt = stmt.where((Pairing.guide_id == guide.id) | (Pairing.refugee_id == refugee.id))
+        if with_people:  # a plan names these people, it shows no tags of theirs
+            stmt = stmt.options(joinedload(Pairing.guide).lazyload(Guide.tags),
+                                joinedload(Pairing.refugee).lazyload(Refugee.tags))
     if for_update:
         stmt = stmt.with_for_update(of=Pairing)
     return list(db.session.scalars(stmt).unique())
