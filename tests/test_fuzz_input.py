@@ -355,5 +355,6 @@ def test_a_csv_file_with_a_nul_names_the_line_and_column_and_writes_nothing(clie
                            follow_redirects=True)
     page = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert "g.csv, linje 3, kolonne 2 (first_name)" in page and "kontrolltegn" in page
+    refused = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page))  # the preview's table, as text
+    assert "g.csv" in refused and " 3 2 (first_name) " in refused and "kontrolltegn" in refused
     assert snapshot() == before
