@@ -25,9 +25,7 @@ from guidematch import spreadsheets
 from guidematch.control_characters import has_control_characters
 from guidematch.column_aliases import ALIASES, canonical_column
 from guidematch.profile import Kind, ProfileRecord
-from guidematch.profile_cells import (  # FIRST_BIRTH_YEAR: the people service's import of it
-    FIRST_BIRTH_YEAR, PARSERS, CellError, enum_parser, fill, untranslated,
-)
+from guidematch.profile_cells import PARSERS, CellError, enum_parser, fill, untranslated
 from guidematch.spreadsheets import N_, SheetError
 from guidematch.vocabulary import GuideStatus, RefugeeStatus
 

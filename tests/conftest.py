@@ -113,7 +113,8 @@ def _app_for(config: dict):
     key = tuple(sorted((k, repr(v)) for k, v in config.items()))
     if key not in _apps:
         app = create_app(config)
-        app.before_request(_fresh_request_globals)
+        # First of all before-request functions: the session check loads the user into g.
+        app.before_request_funcs.setdefault(None, []).insert(0, _fresh_request_globals)
         _apps[key] = app
     return _apps[key]
 

@@ -68,6 +68,10 @@ def _count_pages(app, client, email: str) -> dict[str, int]:
         def count(*_args):
             seen.append(1)
 
+        # The suite's app context spans requests, so without this the session's identity
+        # map would carry the warm request's objects over, kept or not as the garbage
+        # collector decides; in production each request starts with an empty session.
+        _db.session.remove()
         event.listen(_db.engine, "before_cursor_execute", count)
         try:
             response = client.get(url)

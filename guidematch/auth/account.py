@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 
 from guidematch.auth import sessions
 from guidematch.auth.forms import (
-    ChangePasswordForm, RecoveryCodesForm, TwoFactorOffForm,
+    ChangePasswordForm, ConfirmPasswordForm, RecoveryCodesForm, TwoFactorOffForm,
 )
 from guidematch.auth.views import setup_page
 from guidematch.form_errors import flash_error, show_error

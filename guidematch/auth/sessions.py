@@ -12,7 +12,7 @@ from datetime import timedelta
 
 from flask import Flask, current_app, flash, request, session
 from flask_babel import gettext as _
-from flask_login import login_user, logout_user
+from flask_login import current_user, login_user, logout_user
 
 from guidematch.extensions import db, login_manager
 from guidematch.models import User
@@ -58,7 +58,8 @@ def _now_seconds() -> int:
 
 
 def _load_user(user_id: str) -> User | None:
-    # Reached only with a session `_check_session` has let through on this request.
+    # Flask-Login keeps what this returns for the rest of the request (`_check_session`
+    # reads it first), so a request loads its user once.
     user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
     return user if user is not None and user.is_active else None
 
@@ -68,9 +69,11 @@ def _check_session() -> None:
     user_id = session.get("_user_id")
     if request.endpoint == "static" or user_id is None:
         return
-    user = db.session.get(User, int(user_id)) if str(user_id).isdigit() else None
+    # Through Flask-Login's loader, so the rest of the request reuses this user: a
+    # second lookup could query again once the garbage collector took the first.
+    user = current_user._get_current_object() if current_user.is_authenticated else None
     seen, now = session.get(SEEN_KEY), _now_seconds()
-    current = (user is not None and user.is_active
+    current = (user is not None
                and session.get(VERSION_KEY) == user.session_version)
     idle = not isinstance(seen, int) or now - seen > idle_timeout().total_seconds()
     if current and not idle:

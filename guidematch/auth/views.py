@@ -1,13 +1,11 @@
 """Logging in (password, then a code where two-factor login is on) and out; a forgotten password."""
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from guidematch import links
+from guidematch import links, safe_input
 from guidematch.auth import pending, sessions
 from guidematch.auth.forms import CodeForm, ForgotForm, LoginForm, ResetForm, SetupForm
 from guidematch.extensions import limiter
@@ -18,13 +16,6 @@ from guidematch.services import accounts, audit, clock, throttle, two_factor
 from guidematch.services.errors import DomainError
 
 bp = Blueprint("auth", __name__)
-
-
-def _safe_next(target: str | None) -> str:
-    # Only same-site paths: an open redirect would help phishing.
-    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
-        return target
-    return url_for("core.dashboard")
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -58,7 +49,7 @@ def _finish_login(user: User, next_url: str | None):
     pending.drop()
     sessions.start(user)
     audit.record("login", user, branch_id=user.branch_id)
-    return redirect(_safe_next(next_url))
+    return redirect(safe_input.local_target(next_url))
 
 
 @bp.route("/login/code", methods=["GET", "POST"])
@@ -111,7 +102,7 @@ def setup_page(user: User, during_login: bool):
                 pending.drop()
                 sessions.start(user)
                 audit.record("login", user, branch_id=user.branch_id)
-                continue_to = _safe_next(next_url)
+                continue_to = safe_input.local_target(next_url)
             else:
                 continue_to = url_for("account.index")
             return render_template("auth/recovery_codes.html", codes=codes, continue_to=continue_to)

@@ -1,24 +1,21 @@
 """The coordinator's guide and refugee pages: lists, details, forms (files: `people.files`)."""
 from __future__ import annotations
 
-
-from flask import (
-    Blueprint, Response, current_app, flash, redirect, render_template, request, url_for,
-)
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import login_required
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from guidematch import labels, unit_of_work
 from guidematch import vocabulary as v
 from guidematch.extensions import db
-from guidematch.form_errors import flash_error, refuse, show_error
+from guidematch.form_errors import flash_error, show_error
 from guidematch.models import Consent, Guide, Refugee
 from guidematch.people import files, listing
 from guidematch.people.forms import GuideForm, RefugeeForm
 from guidematch.scoping import current_branch, get_in_branch_or_404
-from guidematch.services import audit, clock, people, people_csv, person_rules
+from guidematch.services import clock, people
 from guidematch.services.errors import DomainError
 
 bp = Blueprint("people", __name__)

@@ -13,11 +13,11 @@ import dataclasses
 from collections.abc import Collection, Mapping
 
 from sqlalchemy import Select, exists, func, select
+from sqlalchemy.orm import lazyload
 
 from guidematch import matching as core
 from guidematch.extensions import db
 from guidematch.models import Branch, Guide, Pairing, Refugee
-from guidematch.models.people import with_all_tags
 from guidematch.services.people import record_from_person
 from guidematch.vocabulary import BINDING_PAIRING_STATUSES
 
@@ -60,11 +60,6 @@ def count(stmt: Select) -> int:
     return db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
 
 
-def waiting_refugees(branch: Branch) -> list[Refugee]:
-    """Return the branch's refugees on the waiting list, longest waiting first, with tags."""
-    return list(db.session.scalars(waiting_select(branch.id).options(with_all_tags(Refugee))))
-
-
 def taken_places(branch: Branch, guide_ids: Collection[int] | None = None) -> dict[int, int]:
     """Return each guide's places held by pairings awaiting agreement or active (id -> count).
 
@@ -83,8 +78,11 @@ def places_left(guide: Guide, taken: Mapping[int, int]) -> int:
 
 
 def matchable_guides(branch: Branch) -> tuple[list[Guide], dict[int, int]]:
-    """Return the branch's guides who can take a refugee now, and their free places (by id)."""
-    guides = list(db.session.scalars(can_guide_select(branch.id)))
+    """Return the branch's guides who can take a refugee now, and their free places (by id).
+
+    Without their tags: a run builds the profiles from the rows (`services.profile_rows`).
+    """
+    guides = list(db.session.scalars(can_guide_select(branch.id).options(lazyload(Guide.tags))))
     taken = taken_places(branch)
     return guides, {g.id: places_left(g, taken) for g in guides}
 

@@ -81,10 +81,7 @@ def run_matching(branch: Branch, *, guide_ids: Collection[int] | None = None,
     db.session.execute(select(Branch.id).where(Branch.id == branch.id).with_for_update())
     summary = RunSummary()
     # The people without their tags: the profiles come from the rows (`profile_rows`).
-    guides = list(db.session.scalars(eligibility.can_guide_select(branch.id)
-                                     .options(lazyload(Guide.tags))))
-    taken = eligibility.taken_places(branch)
-    places = {g.id: eligibility.places_left(g, taken) for g in guides}
+    guides, places = eligibility.matchable_guides(branch)
     refugees = list(db.session.scalars(eligibility.waiting_select(branch.id)
                                        .options(lazyload(Refugee.tags))))
     guide_by_id = {g.id: g for g in guides}
@@ -229,8 +226,9 @@ def score_pair(guide: Guide, refugee: Refugee, *, weights: Mapping[str, float] |
     today = today or clock.today()
     weights = weights_for(guide.branch, weights)
     g, r = eligibility.guide_record(guide, max(guide.capacity, 1)), record_from_person(refugee)
-    others = [record_from_person(p) for p in eligibility.waiting_refugees(guide.branch)
-              if p.id != refugee.id]
+    waiting_ids = set(db.session.scalars(eligibility.waiting_select(guide.branch_id)
+                                         .with_only_columns(Refugee.id))) - {refugee.id}
+    others = list(profile_rows.records(Refugee, waiting_ids).values())  # as a run builds them
     excluded = [(g.id, r.id)] if proposal_store.is_excluded(guide, refugee) else []
     table = core.score_matrix([g], [r, *others], weights, today, excluded=excluded)
     column = table.refugee_ids.index(r.id)

@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 
 from guidematch.ages import certainly_adult, latest_adult_birth_year
 from guidematch.profile import Kind
-from guidematch.profile_csv import FIRST_BIRTH_YEAR
+from guidematch.profile_cells import FIRST_BIRTH_YEAR
 from guidematch.services.errors import DomainError
 from guidematch.vocabulary import ADULT_AGE
 

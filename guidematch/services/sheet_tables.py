@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 
 from guidematch import labels
 from guidematch.extensions import db
-from guidematch.models import Attendance, Branch, Evaluation, GroupMeeting, MeetingLog, Pairing
+from guidematch.models import Branch, Evaluation, GroupMeeting, MeetingLog, Pairing
 from guidematch.services import clock
 from guidematch.services.group_meetings import attendance_list
 from guidematch.vocabulary import Respondent
@@ -70,9 +70,6 @@ def attendance(branch: Branch, meetings: Sequence[GroupMeeting] | None = None) -
         meetings = list(db.session.scalars(select(GroupMeeting)
                                            .where(GroupMeeting.branch_id == branch.id)
                                            .order_by(GroupMeeting.starts_at)))
-    invited = {(a.meeting_id, a.guide_id or a.refugee_id, bool(a.guide_id)): a.invited_at
-               for a in db.session.scalars(select(Attendance).where(
-                   Attendance.meeting_id.in_([m.id for m in meetings])))}
     header = [_("Meeting"), _("Starts"), _("Place"), _("Name"), _("Guide or refugee"),
               _("Invited"), _("Came")]
     rows = []
