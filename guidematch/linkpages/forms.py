@@ -3,6 +3,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import DateField, IntegerField, RadioField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
+from guidematch import labels
 from guidematch.form_kit import Form, MultiCheckboxField, select_choices
 from guidematch.labels import ENUM_LABELS, MEETING_ACTIVITY_LABELS
 from guidematch.vocabulary import MAX_LOG_MINUTES, MEETING_ACTIVITIES, QUICK_LOG_MINUTES, MeetingFrequency
@@ -69,3 +70,12 @@ class EvaluationForm(Form):
                                                            ("unsure", _l("Not sure"))]),
                                    validators=[InputRequired(_l("Choose one."))])
     submit = SubmitField(_l("Send my answers"))
+
+
+class FreeTimesForm(Form):
+    """The guide's free times, as on their profile (the matching reads the same field)."""
+
+    availability = MultiCheckboxField(_l("When are you usually free?"),
+                                      choices=select_choices(labels.choices("slot")),
+                                      validate_choice=True)
+    submit = SubmitField(_l("Save my free times"))

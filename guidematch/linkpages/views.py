@@ -16,12 +16,15 @@ from flask_babel import gettext as _
 
 from guidematch import agreement_texts, i18n, links, programme
 from guidematch.form_errors import refuse, show_error
-from guidematch.linkpages.forms import AcceptForm, EvaluationForm, QuickAnswerForm, WeekForm
+from guidematch.linkpages.forms import (
+    AcceptForm, EvaluationForm, FreeTimesForm, QuickAnswerForm, WeekForm,
+)
+from guidematch.pairings.forms import PauseForm
 from guidematch.scoping import public
-from guidematch.services import clock, evaluations, meetings, person_links
+from guidematch.services import clock, evaluations, meetings, people, person_links
 from guidematch.services import pairings as pairing_service
 from guidematch.services.errors import DomainError
-from guidematch.vocabulary import PairingStatus
+from guidematch.vocabulary import PairingStatus, PauseReason
 
 bp = Blueprint("links", __name__)
 
@@ -136,6 +139,62 @@ def weekly_log_form(token: str):
                 flash(_("Thank you! Your answer is saved."), "success")
                 return redirect(url_for("links.weekly_log", token=token))
         return render("links/weekly_log_form.html", form=form, link=link, token=token, **_week_context(link))
+
+
+@bp.route("/log/<token>/pause", methods=["GET", "POST"])
+@public
+def weekly_log_pause(token: str):
+    """Let the guide declare a pause (holiday, illness) without calling the coordinator.
+
+    The same rule as the coordinator's pause on the pairing page: its weeks don't
+    count against the weekly minimum. The coordinator sees it there, marked as the
+    guide's, and in the audit log.
+    """
+    try:
+        link = person_links.read(person_links.WEEKLY_LOG, token)
+    except links.LinkError as error:
+        return invalid_link(person_links.WEEKLY_LOG, token, error)
+    pairing = link.pairing
+    with person_language(link.person):
+        form = PauseForm()
+        if form.validate_on_submit():
+            try:
+                meetings.add_pause(pairing, form.starts_on.data, form.ends_on.data,
+                                   PauseReason(form.reason.data), form.note.data or "", by_guide=True)
+            except DomainError as refused:
+                show_error(form, refused, "starts_on")
+            else:
+                flash(_("Thank you! The pause is saved; your coordinator can see it."), "success")
+                return redirect(url_for("links.weekly_log_pause", token=token))
+        pauses = [p for p in meetings.pauses_of(pairing) if p.ends_on >= clock.today()]
+        return render("links/pause.html", form=form, link=link, token=token, pauses=pauses,
+                      active=pairing.status == PairingStatus.ACTIVE, **_week_context(link))
+
+
+@bp.route("/log/<token>/free-times", methods=["GET", "POST"])
+@public
+def weekly_log_free_times(token: str):
+    """Let the guide update their free times, which the coordinator and the matching read."""
+    try:
+        link = person_links.read(person_links.WEEKLY_LOG, token)
+    except links.LinkError as error:
+        return invalid_link(person_links.WEEKLY_LOG, token, error)
+    guide = link.pairing.guide
+    with person_language(link.person):
+        form = FreeTimesForm(availability=list(guide.availability)) if request.method == "GET" \
+            else FreeTimesForm()
+        if form.validate_on_submit():
+            try:
+                changed = people.update_person(guide, {"availability": form.availability.data},
+                                               actor="guide link")
+            except DomainError as refused:
+                show_error(form, refused, "availability")
+            else:
+                flash(_("Thank you! Your free times are saved.") if changed
+                      else _("Your free times are as before."), "success")
+                return redirect(url_for("links.weekly_log_free_times", token=token))
+        return render("links/free_times.html", form=form, link=link, token=token,
+                      **_week_context(link))
 
 
 @bp.route("/e/<token>", methods=["GET", "POST"])

@@ -5,7 +5,7 @@ from datetime import date, datetime
 
 from sqlalchemy import (
     JSON, CheckConstraint, Date, ForeignKey, Integer, SmallInteger, String, Text,
-    UniqueConstraint,
+    UniqueConstraint, false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -53,6 +53,8 @@ class Pause(Model):
     ends_on: Mapped[date] = mapped_column(Date)
     reason: Mapped[v.PauseReason] = mapped_column(enum_type(v.PauseReason))
     note: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # From the page of the guide's weekly email, not by a coordinator.
+    declared_by_guide: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
     pairing: Mapped[Pairing] = relationship()

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from guidematch import programme
 from guidematch.extensions import db
-from guidematch.models import MeetingLog, Pairing, Pause
+from guidematch.models import MeetingLog, Pairing
 from guidematch.pairings.chart import STATUS_COLOURS, week_chart
 from guidematch.pairings.forms import ActionForm, EndForm, LogForm, PauseForm
 from guidematch.scoping import current_branch
@@ -31,7 +31,7 @@ def render_pairing(pairing: Pairing, log_form: LogForm | None = None, pause_form
     follow = meetings.follow(pairing, today) if pairing.start_date else None
     logs = list(db.session.scalars(select(MeetingLog).where(MeetingLog.pairing_id == pairing.id)
                                    .order_by(MeetingLog.met_on.desc(), MeetingLog.id.desc())))
-    pauses = list(db.session.scalars(select(Pause).where(Pause.pairing_id == pairing.id).order_by(Pause.starts_on)))
+    pauses = meetings.pauses_of(pairing)
     since = pairing.start_date
     rates = {side: group_meetings.attendance_rate(side, getattr(pairing, f"{side}_id"), since)
              for side in Respondent}

@@ -147,8 +147,13 @@ def answer_week(pairing: Pairing, week: str, minutes: int, met_on: date | None =
 
 # ---------------------------------------------------------------- pauses
 
-def add_pause(pairing: Pairing, starts_on: date, ends_on: date, reason: PauseReason, note: str = "") -> Pause:
-    """Declare a break (holiday, illness): its weeks don't count against the minimum."""
+def add_pause(pairing: Pairing, starts_on: date, ends_on: date, reason: PauseReason, note: str = "",
+              *, by_guide: bool = False) -> Pause:
+    """Declare a break (holiday, illness): its weeks don't count against the minimum.
+
+    A coordinator declares it on the pairing page, or the guide on the page their
+    weekly email links to (`by_guide`); the rule is the same.
+    """
     if pairing.status != PairingStatus.ACTIVE:
         raise DomainError(_("Pauses can be declared for active pairings."))
     if starts_on is None or ends_on is None or ends_on < starts_on:
@@ -162,11 +167,18 @@ def add_pause(pairing: Pairing, starts_on: date, ends_on: date, reason: PauseRea
     if overlapping:
         raise DomainError(_("This overlaps a pause declared already."), "starts_on")
     pause = Pause(pairing_id=pairing.id, starts_on=starts_on, ends_on=ends_on,
-                  reason=PauseReason(reason), note=note.strip())
+                  reason=PauseReason(reason), note=note.strip(), declared_by_guide=by_guide)
     db.session.add(pause)
     db.session.flush()
-    audit.record("pause.added", pause, branch_id=pairing.branch_id, pairing_id=pairing.id, reason=str(reason))
+    audit.record("pause.added", pause, branch_id=pairing.branch_id, actor="guide link" if by_guide else "",
+                 pairing_id=pairing.id, reason=str(reason))
     return pause
+
+
+def pauses_of(pairing: Pairing) -> list[Pause]:
+    """Return the pairing's pauses, earliest first."""
+    return list(db.session.scalars(select(Pause).where(Pause.pairing_id == pairing.id)
+                                   .order_by(Pause.starts_on)))
 
 
 def delete_pause(pause: Pause) -> None:

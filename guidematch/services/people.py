@@ -228,8 +228,12 @@ def create_person(branch: Branch, kind: Kind, values: Mapping[str, Any], today: 
 
 
 def update_person(person: Person, values: Mapping[str, Any], today: date | None = None,
-                  *, audited: bool = True) -> list[str]:
-    """Change a guide or refugee; return the names of the fields changed."""
+                  *, audited: bool = True, actor: str = "") -> list[str]:
+    """Change a guide or refugee; return the names of the fields changed.
+
+    `actor` names who changed it when it is not the logged-in coordinator (the audit log's
+    "guide link" when a guide updates their free times from their weekly email).
+    """
     today = today or clock.today()
     kind = kind_of(person)
     values = _allowed(kind, values)
@@ -244,7 +248,7 @@ def update_person(person: Person, values: Mapping[str, Any], today: date | None 
     if changed:
         db.session.flush()
         if audited:
-            audit.record(f"{kind}_updated", person, fields=sorted(changed))
+            audit.record(f"{kind}_updated", person, actor=actor, fields=sorted(changed))
     return changed
 
 
