@@ -32,11 +32,24 @@ def waiting_clause():
     return Refugee.is_waiting & ~held
 
 
+def taken_count():
+    """Return a correlated SQL count of a `Guide` row's places held by binding pairings."""
+    return (select(func.count()).where(Pairing.guide_id == Guide.id, _binding())
+            .correlate(Guide).scalar_subquery())
+
+
 def can_guide_clause():
     """Return the WHERE clause of "can take a refugee now" for `Guide` rows."""
-    taken = (select(func.count()).where(Pairing.guide_id == Guide.id, _binding())
-             .correlate(Guide).scalar_subquery())
-    return Guide.is_available & (taken < Guide.capacity)
+    return Guide.is_available & (taken_count() < Guide.capacity)
+
+
+def free_places_by_gender(branch_id: int) -> dict[str, int]:
+    """Return the free places of the branch's guides who can take a refugee now, by gender."""
+    free = func.sum(Guide.capacity - taken_count())
+    rows = db.session.execute(select(Guide.gender, free)
+                              .where(Guide.branch_id == branch_id, can_guide_clause())
+                              .group_by(Guide.gender)).all()
+    return {str(gender): int(places or 0) for gender, places in rows}
 
 
 def waiting_select(branch_id: int) -> Select:

@@ -1,0 +1,336 @@
+"""The steering group's figures for a branch and a period: the one module of report queries.
+
+The page `/reports`, its CSV and XLSX downloads and `flask report` all print the
+`Report` made here, so no figure is computed two ways. Every query is limited to
+one branch and aggregates in SQL (GROUP BY); their number does not grow with the
+branch (the monthly detail asks once per month of the period).
+
+A period is from `start` to `end`, both days included, in the programme's time
+zone. Events count by their date: a pairing's start or end date, a person's
+creation, an approval's audit event, a group meeting's start, an evaluation's
+answer. "At end" is `at_end` = the period's last day, or today if that is later
+than today. How each "at end" figure is derived when the period ended in the past:
+
+- `pairings_active_at_end`: from the pairings' dates (started on or before the
+  day, not ended by then), so exact for any past day.
+- `refugees_waiting_at_end` and the other waiting figures (by gender, needing a
+  male guide, median and p90 days): the database keeps no history of who was on
+  the waiting list, so these are today's waiting list (`eligibility`'s rule),
+  keeping those whose `waiting_since` is on or before the day, with their waiting
+  days counted to the day. Someone paired, withdrawn or erased since is missing.
+- `free_places_*_guides`: as of now (places are not kept per day).
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, time, timedelta
+from itertools import repeat
+
+import numpy as np
+from sqlalchemy import and_, case, exists, func, or_, select
+
+from guidematch import programme
+from guidematch.extensions import db
+from guidematch.matching.constraints import gender_wish_met
+from guidematch.models import (
+    Attendance, AuditEvent, Branch, Evaluation, GroupMeeting, Guide, MeetingLog, Pairing,
+    Pause, Refugee,
+)
+from guidematch.programme import COUNTED, WeekStatus
+from guidematch.services import clock, eligibility
+from guidematch.services.compliance import iso_monday
+from guidematch.vocabulary import EndReason, Gender, GuideStatus, PairingStatus, RefugeeStatus
+
+SECTIONS = ("guides", "refugees", "pairings", "hours", "group_meetings", "waiting", "evaluations")
+EARLY_REASONS = tuple(r for r in EndReason if r != EndReason.COMPLETED)
+STARTED = (PairingStatus.ACTIVE, PairingStatus.COMPLETED, PairingStatus.ENDED_EARLY)
+GENDERS = tuple(Gender)
+SMALL_COUNT = "<3"
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One measure: its name (the CSV's `measure`), value, section, and whether it counts people."""
+
+    name: str
+    value: int | float | None
+    section: str
+    people: bool = False
+
+    def shown_outside(self) -> int | float | str | None:
+        """Return the value for a file meant for outside the branch: 1 or 2 people is "<3"."""
+        if self.people and self.value in (1, 2):
+            return SMALL_COUNT
+        return self.value
+
+
+@dataclass(frozen=True)
+class Report:
+    branch_id: int
+    start: date
+    end: date
+    at_end: date
+    figures: tuple[Figure, ...]
+
+    def value(self, name: str) -> int | float | None:
+        return next(f.value for f in self.figures if f.name == name)
+
+    def rows(self, outside: bool = False) -> list[tuple[str, object]]:
+        """Return (measure, value) in order; `outside` hides counts of 1 or 2 people."""
+        return [(f.name, f.shown_outside() if outside else f.value) for f in self.figures]
+
+    def sections(self) -> list[tuple[str, list[Figure]]]:
+        return [(s, [f for f in self.figures if f.section == s]) for s in SECTIONS]
+
+
+def check_period(start: date, end: date) -> None:
+    if start > end:
+        raise ValueError("the period's first day is after its last")
+
+
+def figures(branch: Branch, start: date, end: date, today: date | None = None) -> Report:
+    """Return every figure of the branch for the period from `start` to `end` (inclusive)."""
+    check_period(start, end)
+    today = today or clock.today()
+    at_end = min(end, today)
+    out: list[Figure] = []
+
+    def add(section: str, name: str, value, people: bool = False) -> None:
+        out.append(Figure(name, value, section, people))
+
+    begins, ends = _utc_bounds(start, end)
+    signed_up, approved = _guides(branch.id, begins, ends)
+    add("guides", "guides_signed_up", sum(signed_up.values()), True)
+    for g in GENDERS:
+        add("guides", f"guides_signed_up_{g}", signed_up[g], True)
+    add("guides", "guides_approved", sum(approved.values()), True)
+    for g in GENDERS:
+        add("guides", f"guides_approved_{g}", approved[g], True)
+
+    arrived = _refugees(branch.id, begins, ends)
+    for kind in ("referred", "self_registered", "added_by_coordinator"):
+        add("refugees", f"refugees_{kind}", arrived[kind], True)
+
+    counts, early = _pairings(branch.id, start, end, at_end)
+    add("pairings", "pairings_started", counts["started"], True)
+    add("pairings", "pairings_completed", counts["completed"], True)
+    add("pairings", "pairings_ended_early", sum(early.values()), True)
+    for reason in EARLY_REASONS:
+        add("pairings", f"pairings_ended_early_{reason}", early[reason], True)
+    add("pairings", "pairings_active_at_end", counts["active_at_end"], True)
+
+    minutes, met = _weeks(branch, start, end, today)
+    add("hours", "pairing_weeks_counted", len(minutes))
+    add("hours", "median_minutes_per_week", float(np.median(minutes)) if minutes else None)
+    add("hours", "share_weeks_meeting_minimum", met / len(minutes) if minutes else None)
+
+    held, attended, recorded = _group_meetings(branch.id, begins, ends, clock.now())
+    add("group_meetings", "group_meetings_held", held)
+    add("group_meetings", "group_meeting_attendances_recorded", recorded, True)
+    add("group_meetings", "group_meeting_attendance_rate", attended / recorded if recorded else None)
+
+    waits, needing_male = _waiting(branch.id, at_end)
+    add("waiting", "refugees_waiting_at_end", sum(len(w) for w in waits.values()), True)
+    for g in GENDERS:
+        add("waiting", f"refugees_waiting_{g}_at_end", len(waits[g]), True)
+    add("waiting", "waiting_needing_male_guide", needing_male, True)
+    free = eligibility.free_places_by_gender(branch.id)
+    for g in (Gender.MALE, Gender.FEMALE):
+        add("waiting", f"free_places_{g}_guides", free.get(g, 0))
+    for g in (Gender.MALE, Gender.FEMALE):
+        add("waiting", f"median_wait_days_{g}", _percentile(waits[g], 50))
+    for g in (Gender.MALE, Gender.FEMALE):
+        add("waiting", f"p90_wait_days_{g}", _percentile(waits[g], 90))
+
+    answers = _evaluations(branch.id, begins, ends)
+    add("evaluations", "evaluations_answered", sum(answers.values()), True)
+    for score in range(1, 6):
+        add("evaluations", f"evaluations_satisfaction_{score}",
+            sum(n for (s, _), n in answers.items() if s == score), True)
+    for word, wish in (("yes", True), ("no", False), ("unsure", None)):
+        add("evaluations", f"evaluations_continue_{word}",
+            sum(n for (_, w), n in answers.items() if w is wish), True)
+    return Report(branch.id, start, end, at_end, tuple(out))
+
+
+def months(start: date, end: date) -> list[tuple[date, date]]:
+    """Return the calendar months of a period, each cut to the period: [(first, last), ...]."""
+    check_period(start, end)
+    spans, first = [], start
+    while first <= end:
+        following = programme.add_months(first.replace(day=1), 1)
+        spans.append((first, min(end, following - timedelta(days=1))))
+        first = following
+    return spans
+
+
+def monthly(branch: Branch, start: date, end: date, today: date | None = None) -> list[Report]:
+    """Return the figures of each calendar month of the period (for the XLSX detail sheet)."""
+    return [figures(branch, first, last, today) for first, last in months(start, end)]
+
+
+# ---------------------------------------------------------------- the queries
+
+
+def _utc_bounds(start: date, end: date):
+    tz = clock.timezone_name()
+    return (programme.local_to_utc(start, time(0), tz),
+            programme.local_to_utc(end + timedelta(days=1), time(0), tz))
+
+
+def _percentile(values: list[int], q: float) -> float | None:
+    """Return the q-th percentile (linear between ranks, as numpy's default); None for none."""
+    return float(np.percentile(values, q)) if values else None
+
+
+def _by_gender(rows) -> Counter:
+    return Counter({str(gender): int(n) for gender, n in rows})
+
+
+def _guides(branch_id: int, begins, ends) -> tuple[Counter, Counter]:
+    """Return guides signed up (confirmed, created in the period) and approved, by gender."""
+    signed_up = db.session.execute(
+        select(Guide.gender, func.count())
+        .where(Guide.branch_id == branch_id, Guide.status != GuideStatus.UNCONFIRMED,
+               Guide.created_at >= begins, Guide.created_at < ends)
+        .group_by(Guide.gender)).all()
+    # An approval is dated by its audit event (`applicants.approve_guide` records it).
+    approved = db.session.execute(
+        select(Guide.gender, func.count(func.distinct(Guide.id)))
+        .join(AuditEvent, and_(AuditEvent.object_id == Guide.id,
+                               AuditEvent.object_type == "guide",
+                               AuditEvent.action == "guide_approved"))
+        .where(Guide.branch_id == branch_id, AuditEvent.branch_id == branch_id,
+               AuditEvent.created_at >= begins, AuditEvent.created_at < ends)
+        .group_by(Guide.gender)).all()
+    return _by_gender(signed_up), _by_gender(approved)
+
+
+def _refugees(branch_id: int, begins, ends) -> Counter:
+    """Return refugees added in the period: referred, self-registered (confirmed), by a coordinator."""
+    registered = exists().where(AuditEvent.object_type == "refugee",
+                                AuditEvent.object_id == Refugee.id,
+                                AuditEvent.action == "refugee_registered")
+    kind = case((Refugee.referred_by_email != "", "referred"),
+                (registered, "self_registered"), else_="added_by_coordinator")
+    rows = db.session.execute(
+        select(kind, func.count())
+        .where(Refugee.branch_id == branch_id, Refugee.status != RefugeeStatus.UNCONFIRMED,
+               Refugee.created_at >= begins, Refugee.created_at < ends)
+        .group_by(kind)).all()
+    return Counter(dict(rows))
+
+
+def _pairings(branch_id: int, start: date, end: date, at_end: date) -> tuple[dict, Counter]:
+    """Return pairings started, completed and active at the end; ended early by reason."""
+    def within(column):
+        return and_(column >= start, column <= end)
+
+    def count_of(condition):
+        return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+    started, completed, active = db.session.execute(
+        select(count_of(within(Pairing.start_date)),
+               count_of(and_(Pairing.status == PairingStatus.COMPLETED, within(Pairing.ended_on))),
+               count_of(and_(Pairing.start_date <= at_end,
+                             or_(Pairing.ended_on.is_(None), Pairing.ended_on > at_end))))
+        .where(Pairing.branch_id == branch_id, Pairing.status.in_(STARTED))).one()
+    early = db.session.execute(
+        select(Pairing.end_reason, func.count())
+        .where(Pairing.branch_id == branch_id, Pairing.status == PairingStatus.ENDED_EARLY,
+               within(Pairing.ended_on))
+        .group_by(Pairing.end_reason)).all()
+    return ({"started": int(started), "completed": int(completed), "active_at_end": int(active)},
+            Counter({str(reason): n for reason, n in early}))
+
+
+def _overlapping(branch_id: int, start: date, end: date):
+    return (Pairing.branch_id == branch_id, Pairing.status.in_(STARTED),
+            Pairing.start_date.is_not(None), Pairing.start_date <= end,
+            or_(Pairing.ended_on.is_(None), Pairing.ended_on >= start))
+
+
+def _weeks(branch: Branch, start: date, end: date, today: date) -> tuple[list[int], int]:
+    """Return the minutes of every counted pairing-week whose Monday is in the period, and how many met.
+
+    The database sums the minutes per pairing and ISO week; `programme.pairing_weeks`
+    judges each week (met, under, paused, partial, current) as the pairing page does.
+    Only met and under weeks count, as in the at-risk rule.
+    """
+    where = _overlapping(branch.id, start, end)
+    pairings = db.session.execute(
+        select(Pairing.id, Pairing.start_date, Pairing.ended_on, Pairing.status)
+        .where(*where)).all()
+    monday = iso_monday(MeetingLog.met_on)
+    sums: dict[int, list[tuple[date, int]]] = {}
+    for pairing_id, week_monday, first_day, minutes in db.session.execute(
+            select(MeetingLog.pairing_id, monday, func.min(MeetingLog.met_on),
+                   func.sum(MeetingLog.minutes))
+            .join(Pairing, Pairing.id == MeetingLog.pairing_id)
+            .where(*where, MeetingLog.met_on >= Pairing.start_date,
+                   or_(Pairing.ended_on.is_(None), MeetingLog.met_on <= Pairing.ended_on))
+            .group_by(MeetingLog.pairing_id, monday)):
+        # One day of the week inside the pairing stands for the week's sum.
+        sums.setdefault(pairing_id, []).append((first_day, int(minutes)))
+    pauses: dict[int, list[programme.Span]] = {}
+    for pairing_id, first, last in db.session.execute(
+            select(Pause.pairing_id, Pause.starts_on, Pause.ends_on)
+            .join(Pairing, Pairing.id == Pause.pairing_id).where(*where)):
+        pauses.setdefault(pairing_id, []).append(programme.Span(first, last))
+    minutes, met = [], 0
+    for pairing_id, first, ended_on, status in pairings:
+        ended = status != PairingStatus.ACTIVE
+        last_day = ended_on if ended and ended_on else today
+        for week in programme.pairing_weeks(first, last_day, today, sums.get(pairing_id, ()),
+                                            pauses.get(pairing_id, ()), branch.weekly_minutes,
+                                            ended=ended):
+            if start <= week.monday <= end and week.status in COUNTED:
+                minutes.append(week.minutes)
+                met += week.status == WeekStatus.MET
+    return minutes, met
+
+
+def _group_meetings(branch_id: int, begins, ends, now) -> tuple[int, int, int]:
+    """Return group meetings held in the period, and (attended, recorded) over their attendance."""
+    held = (GroupMeeting.branch_id == branch_id, GroupMeeting.starts_at >= begins,
+            GroupMeeting.starts_at < ends, GroupMeeting.starts_at <= now)
+    count = db.session.scalar(select(func.count()).select_from(GroupMeeting).where(*held)) or 0
+    marks = db.session.execute(
+        select(Attendance.attended, func.count())
+        .join(GroupMeeting, GroupMeeting.id == Attendance.meeting_id)
+        .where(*held).group_by(Attendance.attended)).all()
+    attended, recorded = programme.attendance_rate(
+        mark for value, n in marks for mark in repeat(value, n))
+    return count, attended, recorded
+
+
+def _waiting(branch_id: int, at_end: date) -> tuple[dict[str, list[int]], int]:
+    """Return the waiting days at `at_end` of each waiting refugee by gender, and how many
+    allow only a male guide (their own wish, `gender_wish_met`)."""
+    rows = db.session.execute(
+        select(Refugee.gender, Refugee.gender_preference, Refugee.waiting_since, func.count())
+        .where(Refugee.branch_id == branch_id, eligibility.waiting_clause(),
+               Refugee.waiting_since <= at_end)
+        .group_by(Refugee.gender, Refugee.gender_preference, Refugee.waiting_since)).all()
+    waits: dict[str, list[int]] = {str(g): [] for g in GENDERS}
+    needing_male = 0
+    for gender, preference, since, n in rows:
+        waits[str(gender)].extend(repeat((at_end - since).days, n))
+        allowed = {g for g in GENDERS if gender_wish_met(str(preference), str(gender), str(g))}
+        if allowed == {Gender.MALE}:
+            needing_male += n
+    for days in waits.values():
+        days.sort()
+    return waits, needing_male
+
+
+def _evaluations(branch_id: int, begins, ends) -> Counter:
+    """Return evaluations answered in the period, counted by (satisfaction, wish to continue)."""
+    rows = db.session.execute(
+        select(Evaluation.satisfaction, Evaluation.wants_to_continue, func.count())
+        .join(Pairing, Pairing.id == Evaluation.pairing_id)
+        .where(Pairing.branch_id == branch_id, Evaluation.answered_at >= begins,
+               Evaluation.answered_at < ends)
+        .group_by(Evaluation.satisfaction, Evaluation.wants_to_continue)).all()
+    return Counter({(s, w): n for s, w, n in rows})
