@@ -101,11 +101,12 @@ def register_blueprints(app: Flask) -> None:
     from guidematch.pairings.views import bp as pairings
     from guidematch.people.views import bp as people
     from guidematch.privacy.views import bp as privacy
+    from guidematch.reports.views import bp as reports
     from guidematch.sheets.views import bp as sheets
     from guidematch.signup.views import bp as signup
 
     for blueprint in (core, auth, account, admin, people, privacy, signup, applicants, outbox,
-                      links, pairings, group_meetings, matching, sheets):
+                      links, pairings, group_meetings, matching, sheets, reports):
         app.register_blueprint(blueprint)
 
 

@@ -35,6 +35,7 @@ NAVIGATION = (
     ("matching.index", _l("Matching")),
     ("pairings.index", _l("Pairings")),
     ("meetings.index", _l("Group meetings")),
+    ("reports.index", _l("Reports")),
     ("outbox.index", _l("Outbox")),
     ("admin.settings", _l("Settings")),
     ("admin.index", _l("Admin")),

@@ -334,3 +334,21 @@ def _evaluations(branch_id: int, begins, ends) -> Counter:
                Evaluation.answered_at < ends)
         .group_by(Evaluation.satisfaction, Evaluation.wants_to_continue)).all()
     return Counter({(s, w): n for s, w, n in rows})
+
+
+# ---------------------------------------------------------------- named periods
+
+PERIODS = ("this_month", "last_quarter", "this_year")
+
+
+def named_period(name: str, today: date) -> tuple[date, date]:
+    """Return (first, last day) of this month, the last whole calendar quarter, or this year."""
+    if name == "this_month":
+        first = today.replace(day=1)
+        return first, programme.add_months(first, 1) - timedelta(days=1)
+    if name == "last_quarter":
+        this_quarter = date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
+        return programme.add_months(this_quarter, -3), this_quarter - timedelta(days=1)
+    if name == "this_year":
+        return date(today.year, 1, 1), date(today.year, 12, 31)
+    raise ValueError(f"not a period: {name!r}")

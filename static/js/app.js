@@ -7,3 +7,6 @@ document.querySelectorAll("[data-confirm]").forEach(function (el) {
     if (!window.confirm(el.getAttribute("data-confirm"))) { event.preventDefault(); }
   });
 });
+document.querySelectorAll("[data-print]").forEach(function (el) {
+  el.addEventListener("click", function () { window.print(); });
+});

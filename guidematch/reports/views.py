@@ -1,0 +1,74 @@
+"""The steering group's report: figures for a period, a print view, CSV and XLSX downloads."""
+from __future__ import annotations
+
+from flask import Blueprint, current_app, render_template, request
+from flask_login import login_required
+
+from guidematch import spreadsheets
+from guidematch.reports.forms import PeriodForm
+from guidematch.reports.measures import SECTION_TITLES, label, shown
+from guidematch.scoping import current_branch
+from guidematch.services import audit, clock, report_figures, report_files
+
+bp = Blueprint("reports", __name__)
+
+
+def _period(form: PeriodForm) -> tuple[object, object] | None:
+    """Return the chosen (first, last) day, or None when the form has errors."""
+    if request.args and not form.validate():
+        return None
+    if form.period.data == "custom" and request.args:
+        return form.first.data, form.last.data
+    return report_figures.named_period(form.period.data or "this_month", clock.today())
+
+
+def _form() -> PeriodForm:
+    return PeriodForm(formdata=request.args or None)
+
+
+@bp.route("/reports")
+@login_required
+def index():
+    """Show the branch's figures for a period, in sections; print it or download it."""
+    form = _form()
+    period = _period(form)
+    if period is None:
+        return render_template("reports/index.html", form=form, report=None), 422
+    report = report_figures.figures(current_branch(), *period)
+    return render_template("reports/index.html", form=form, report=report,
+                           titles=SECTION_TITLES, label=label, shown=shown,
+                           query=request.args.to_dict())
+
+
+def _download(extension: str):
+    form = _form()
+    period = _period(form)
+    if period is None:
+        return render_template("reports/index.html", form=form, report=None), 422
+    branch = current_branch()
+    report = report_figures.figures(branch, *period)
+    if extension == "csv":
+        body: str | bytes = report_files.csv_text(report, outside=True)
+        mimetype = "text/csv"
+    else:
+        body = report_files.xlsx_bytes(report, report_figures.monthly(branch, *period), outside=True)
+        mimetype = spreadsheets.XLSX_MIMETYPE
+    audit.record("report_exported", None, branch_id=branch.id, format=extension,
+                 first=report.start.isoformat(), last=report.end.isoformat())
+    filename = f"report-{branch.slug}-{report.start}-{report.end}.{extension}"
+    return current_app.response_class(body, mimetype=mimetype, headers={
+        "Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"})
+
+
+@bp.route("/reports.csv")
+@login_required
+def download_csv():
+    """Download the figures as CSV for outside the branch (1 or 2 people: "<3")."""
+    return _download("csv")
+
+
+@bp.route("/reports.xlsx")
+@login_required
+def download_xlsx():
+    """Download the figures as XLSX for outside the branch: summary and per month ("<3")."""
+    return _download("xlsx")
