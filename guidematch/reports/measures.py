@@ -56,7 +56,7 @@ def label(name: str) -> str:
             return str(_l("Refugees waiting: %(who)s")) % {"who": words}
         if name in (f"median_wait_days_{gender}", f"p90_wait_days_{gender}"):
             text = (_l("Median days waited: %(who)s") if name.startswith("median")
-                    else _l("Days waited by the longest-waiting 10 %%: %(who)s"))
+                    else _l("Days waited by the longest-waiting tenth: %(who)s"))
             return str(text) % {"who": words}
     if name.startswith("pairings_ended_early_"):
         return str(_l("Ended early: %(reason)s")) % {"reason": _REASON[name.rsplit("early_", 1)[1]]}

@@ -37,6 +37,7 @@ def index():
     report = report_figures.figures(current_branch(), *period)
     return render_template("reports/index.html", form=form, report=report,
                            titles=SECTION_TITLES, label=label, shown=shown,
+                           small_count=report_figures.SMALL_COUNT,
                            query=request.args.to_dict())
 
 
