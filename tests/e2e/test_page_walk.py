@@ -27,6 +27,7 @@ NOT_PAGES = {"static", "bootstrap.static", "core.healthz", "people.export_guides
              "people.export_guides_xlsx", "people.export_refugees_xlsx",
              # the import's preview needs an upload first: tests/e2e/test_import.py visits it
              "people.import_preview",
+             "reports.download_csv", "reports.download_xlsx",
              *(f"sheets.{table}_{extension}" for table in
                ("pairings", "evaluations", "attendance", "meeting_attendance")
                for extension in ("csv", "xlsx"))}
@@ -75,6 +76,7 @@ def _walk(app, branch) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
         "meetings.index": path("meetings.index"),
         "meetings.attendance": path("meetings.attendance", meeting_id=meeting.id),
         "outbox.index": path("outbox.index"),
+        "reports.index": path("reports.index"),
         "outbox.show": path("outbox.show", message_id=message.id),
         "signup.referral_link": path("signup.referral_link"),
         "admin.settings": path("admin.settings"),
