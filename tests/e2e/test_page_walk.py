@@ -108,6 +108,11 @@ def _walk(app, branch) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
             person_links.WEEKLY_LOG, pairing, guide_side, w=week, m=120)),
         "links.weekly_log_form": path("links.weekly_log_form", token=person_links.token_for(
             person_links.WEEKLY_LOG, pairing, guide_side, w=week)),
+        "links.weekly_log_pause": path("links.weekly_log_pause", token=person_links.token_for(
+            person_links.WEEKLY_LOG, pairing, guide_side, w=week)),
+        "links.weekly_log_free_times": path("links.weekly_log_free_times",
+                                            token=person_links.token_for(
+                                                person_links.WEEKLY_LOG, pairing, guide_side, w=week)),
     }
     return coordinator, admin, public
 
