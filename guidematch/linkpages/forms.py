@@ -69,3 +69,9 @@ class EvaluationForm(Form):
                                                            ("unsure", _l("Not sure"))]),
                                    validators=[InputRequired(_l("Choose one."))])
     submit = SubmitField(_l("Send my answers"))
+
+
+class MeetingAnswerForm(Form):
+    """An invitee's answer to a group meeting: one of two buttons."""
+
+    answer = RadioField(choices=[("yes", "yes"), ("no", "no")], validators=[InputRequired()])
