@@ -74,4 +74,5 @@ class EvaluationForm(Form):
 class MeetingAnswerForm(Form):
     """An invitee's answer to a group meeting: one of two buttons."""
 
-    answer = RadioField(choices=[("yes", "yes"), ("no", "no")], validators=[InputRequired()])
+    answer = RadioField(choices=select_choices((value, value) for value in ("yes", "no")),
+                        validators=[InputRequired()])
