@@ -245,6 +245,11 @@ def test_the_answer_links_record_who_will_come_and_the_page_counts_them(db, clie
     html = client.get(f"/meetings/{invited.id}").get_data(as_text=True)
     assert "1 kommer, 1 kan ikke komme, 2 har ikke svart." in html
     assert html.count("kommer</td>") == 1 and html.count("kan ikke komme</td>") == 1
+    # The answer is the person's data: their data export carries it.
+    kari = next(a.guide for a in db.session.scalars(select(Attendance)) if a.guide and a.guide.first_name == "Kari")
+    data = client.get(f"/guides/{kari.id}/data.json").get_json()
+    assert data["group_meetings"] == [{"starts_at": "2026-11-05T17:00:00+00:00", "invited_at": NOW.isoformat(),
+                                       "coming": True, "attended": None}]
 
 
 @pytest.mark.parametrize("method", ["get", "post"])
