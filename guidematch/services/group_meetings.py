@@ -85,7 +85,8 @@ def change(meeting: GroupMeeting, title: str, day: date, at: time, duration: int
     """Change a coming meeting; once invitations are out, everyone invited gets an update.
 
     Return what changed (CHANGEABLE names), empty when nothing did. The update keeps
-    the UID and raises the SEQUENCE, so calendars replace the entry they hold.
+    the UID and raises the SEQUENCE, so calendars replace the entry they hold. A new
+    date or time clears the invitees' answers; the update asks them again.
     """
     now = now or clock.now()
     _still_open(meeting, now)
@@ -103,6 +104,10 @@ def change(meeting: GroupMeeting, title: str, day: date, at: time, duration: int
         return []
     meeting.title, meeting.starts_at, meeting.duration_minutes = after["title"], starts_at, duration
     meeting.location, meeting.description = after["location"], after["description"]
+    if "starts_at" in changes:
+        # An answer was given for the old time: ask again rather than count it for the new one.
+        for attendance in meeting.attendances:
+            attendance.coming, attendance.answered_at = None, None
     sent = 0
     if meeting.invitations_sent_at is not None:
         meeting.sequence += 1

@@ -309,3 +309,20 @@ def test_another_branchs_meeting_is_not_found_on_the_new_routes(db, client, logg
     assert client.post(f"/meetings/{meeting.id}/cancel").status_code == 404
     db.session.expire_all()
     assert db.session.get(GroupMeeting, meeting.id).location == ""
+
+
+def test_a_new_time_asks_again_while_a_new_place_keeps_the_answers(db, client, logged_in, invited):
+    def answered():
+        db.session.expire_all()
+        return sorted(str(a.coming) for a in db.session.scalars(select(Attendance)))
+
+    for attendance in invited.attendances:
+        attendance.coming = True
+    db.session.commit()
+    client.post(f"/meetings/{invited.id}/change", data=change_form(location="Rådhuset"))
+    assert answered() == ["True"] * 4
+    assert "fortelle oss igjen" not in rows(db, "group_meeting_update")[0].body_text
+    client.post(f"/meetings/{invited.id}/change", data=change_form(location="Rådhuset", at="19:30"))
+    assert answered() == ["None"] * 4
+    asked = [row for row in rows(db, "group_meeting_update") if row.locale == "nb"][-1]
+    assert "fortelle oss igjen" in asked.body_text and "/m/" in asked.body_text
