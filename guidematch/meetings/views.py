@@ -5,7 +5,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import login_required
 
-from guidematch import safe_input
+from guidematch import programme, safe_input
 from guidematch.extensions import db
 from guidematch.form_errors import flash_error, show_error
 from guidematch.meetings.forms import ChangeMeetingForm, OneMeetingForm, SeriesForm
@@ -13,7 +13,6 @@ from guidematch.models import GroupMeeting
 from guidematch.paging import Pager, page_number
 from guidematch.pairings.forms import ActionForm
 from guidematch.scoping import branch_select, current_branch, get_in_branch_or_404
-from guidematch import programme
 from guidematch.services import clock, group_meetings
 from guidematch.services.errors import DomainError
 from guidematch.vocabulary import INVITE_DAYS_AHEAD, Respondent

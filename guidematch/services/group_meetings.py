@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timezone
 
 from flask_babel import gettext as _
 from sqlalchemy import or_, select
@@ -80,6 +80,10 @@ def _still_open(meeting: GroupMeeting, now: datetime) -> None:
         raise DomainError(_("This meeting has already taken place."))
 
 
+# The fields a change can touch, in the order the update email lists them.
+CHANGEABLE = ("title", "starts_at", "duration", "location", "description")
+
+
 def change(meeting: GroupMeeting, title: str, day: date, at: time, duration: int, location: str = "",
            description: str = "", now: datetime | None = None) -> list[str]:
     """Change a coming meeting; once invitations are out, everyone invited gets an update.
@@ -115,10 +119,6 @@ def change(meeting: GroupMeeting, title: str, day: date, at: time, duration: int
     db.session.flush()
     audit.record("group_meeting.changed", meeting, changes=changes, sequence=meeting.sequence, updates=sent)
     return changes
-
-
-# The fields a change can touch, in the order the update email lists them.
-CHANGEABLE = ("title", "starts_at", "duration", "location", "description")
 
 
 def cancel(meeting: GroupMeeting, now: datetime | None = None) -> int:
