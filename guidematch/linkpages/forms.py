@@ -79,3 +79,10 @@ class FreeTimesForm(Form):
                                       choices=select_choices(labels.choices("slot")),
                                       validate_choice=True)
     submit = SubmitField(_l("Save my free times"))
+
+
+class MeetingAnswerForm(Form):
+    """An invitee's answer to a group meeting: one of two buttons."""
+
+    answer = RadioField(choices=select_choices((value, value) for value in ("yes", "no")),
+                        validators=[InputRequired()])

@@ -1,4 +1,4 @@
-"""People's signed links: accept the agreement, answer the weekly log, answer the evaluation.
+"""People's signed links: accept the agreement, answer the weekly log and the evaluation, answer an invitation.
 
 Every page here is public and reached only through a signed, expiring link
 that names its pairing and person (services/person_links.py). Nothing changes
@@ -17,11 +17,13 @@ from flask_babel import gettext as _
 from guidematch import agreement_texts, i18n, links, programme
 from guidematch.form_errors import refuse, show_error
 from guidematch.linkpages.forms import (
-    AcceptForm, EvaluationForm, FreeTimesForm, QuickAnswerForm, WeekForm,
+    AcceptForm, EvaluationForm, FreeTimesForm, MeetingAnswerForm, QuickAnswerForm, WeekForm,
 )
 from guidematch.pairings.forms import PauseForm
 from guidematch.scoping import public
-from guidematch.services import clock, evaluations, meetings, people, person_links
+from guidematch.services import (
+    clock, evaluations, meeting_invitations, meetings, people, person_links,
+)
 from guidematch.services import pairings as pairing_service
 from guidematch.services.errors import DomainError
 from guidematch.vocabulary import PairingStatus, PauseReason
@@ -225,3 +227,31 @@ def evaluation(token: str):
                 return redirect(url_for("links.evaluation", token=token))
         return render("links/evaluation.html", form=form, link=link, answered=answered,
                       other_name=person_links.other_person(link.pairing, link.side).first_name)
+
+
+@bp.route("/m/<token>", methods=["GET", "POST"])
+@public
+def meeting_answer(token: str):
+    """Show a group meeting and ask "will you come?"; record the answer (a POST, answering again corrects it)."""
+    try:
+        link = meeting_invitations.read_answer_link(token)
+    except links.LinkError as error:
+        return invalid_link(meeting_invitations.ANSWER, token, error)
+    with person_language(link.person):
+        form = MeetingAnswerForm()
+        error = None
+        if form.validate_on_submit():
+            coming = form.answer.data == "yes"
+            try:
+                meeting_invitations.answer(link, coming)
+            except DomainError as refused:
+                error = refuse(refused)
+            else:
+                flash(_("Thank you! We look forward to seeing you.") if coming
+                      else _("Thank you for letting us know. We hope to see you another time."), "success")
+                return redirect(url_for("links.meeting_answer", token=token))
+        meeting = link.meeting
+        return render("links/meeting_answer.html", 422 if error else 200, form=form, error=error,
+                      meeting=meeting, answer=link.attendance.coming, token=token,
+                      clicked=request.args.get("answer") if request.args.get("answer") in ("yes", "no") else None,
+                      open=meeting.cancelled_at is None and meeting.starts_at > clock.now())

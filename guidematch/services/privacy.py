@@ -22,7 +22,7 @@ from sqlalchemy import func, select, update
 
 from guidematch.extensions import db
 from guidematch.models import (
-    Branch, Consent, Evaluation, Guide, MeetingLog, Pairing, Pause, Refugee,
+    Attendance, Branch, Consent, Evaluation, GroupMeeting, Guide, MeetingLog, Pairing, Pause, Refugee,
 )
 from guidematch.models.people import new_ref
 from guidematch.profile_csv import record_row
@@ -199,4 +199,15 @@ def export(person: Person) -> dict:
                           "activities": list(m.activities), "note": m.note}
                          for m in logs if m.pairing_id == p.id],
         } for p in pairings],
+        "group_meetings": _group_meetings(person),
     }
+
+
+def _group_meetings(person: Person) -> list[dict]:
+    """Return the person's group meetings: invited when, their own answer, whether they came."""
+    column = Attendance.guide_id if isinstance(person, Guide) else Attendance.refugee_id
+    return [{"starts_at": starts_at.isoformat(), "invited_at": invited_at.isoformat() if invited_at else None,
+             "coming": coming, "attended": attended}
+            for starts_at, invited_at, coming, attended in db.session.execute(
+                select(GroupMeeting.starts_at, Attendance.invited_at, Attendance.coming, Attendance.attended)
+                .join(Attendance.meeting).where(column == person.id).order_by(GroupMeeting.starts_at))]
