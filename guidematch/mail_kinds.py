@@ -56,9 +56,9 @@ RULES: dict[str, MailRule] = {
 MEETING_TEMPLATES = "group_meeting_"
 
 KIND_LABELS = {
-    MailKind.WEEKLY_REMINDERS: _l("Weekly reminders to log your meetings"),
+    MailKind.WEEKLY_REMINDERS: _l("Weekly reminders to log the meetings"),
     MailKind.EVALUATION_REMINDERS: _l("Evaluation reminders"),
-    MailKind.MEETING_INVITATIONS: _l("Invitations to the group meetings"),
+    MailKind.MEETING_INVITATIONS: _l("Group meeting invitations"),
 }
 # Which kinds each side can get: only guides are asked for the weekly log.
 KINDS_FOR = {
