@@ -2,7 +2,7 @@
 
 Dates and times in words, in each language's own form (Babel's CLDR data):
 nb "torsdag 7. januar 2027 kl. 18.00", en "Thursday 7 January 2027 at 18:00",
-uk "четвер, 7 січня 2027 р. о 18:00", ar "الخميس، 7 يناير 2027 الساعة 18:00".
+uk "четвер, 7 січня 2027 р. о 18:00", ar "الخميس، 7 يناير 2027 الساعة 6:00 م" (CLDR's 12-hour Arabic).
 A time is a time of day in the programme's zone, to the minute: never
 "18:00:00 normaltid for Sentral-Europa" (CLDR's full time). Every email template
 uses these filters (`long_date`, `long_datetime`, `day_month`), and nothing else,
