@@ -24,6 +24,7 @@ from guidematch.services import applicants, mail_choices, reminders
 from guidematch.services.outbox import build_message
 from guidematch.vocabulary import GuideStatus, MailKind
 from tests import factories
+from tests.smtp import mail_config, smtp_server  # noqa: F401  (fixture)
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "email"
 KINDS = sorted(p.stem for p in TEMPLATES.glob("*.txt") if not p.stem.startswith("_"))
@@ -204,3 +205,31 @@ def test_a_rejected_applicant_gets_a_kind_email_in_their_language(db, branch):
     assert "grateful that you want to help" in body
     assert "police" not in body.lower()  # the coordinators' reason stays with them
     assert mail["List-Unsubscribe"] is None and mail["Auto-Submitted"] is None
+
+
+class TestThroughTheSmtpServer:
+    """The headers are stored with the row, so the message a server receives has them."""
+
+    @pytest.fixture
+    def app_config(self, app_config, smtp_server):
+        return {**app_config, **mail_config(smtp_server.port)}
+
+    def test_a_delivered_reminder_has_its_headers(self, db, runner, pairing, smtp_server):
+        assert weekly(pairing) == 1
+        db.session.commit()
+        result = runner.invoke(args=["outbox", "deliver"])
+        assert result.exit_code == 0, result.output
+        [received] = smtp_server.messages
+        assert received["List-Unsubscribe"].startswith("<https://")
+        assert received["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+        assert received["Auto-Submitted"] == "auto-generated"
+        row = db.session.scalar(select(OutboxMessage))
+        assert received["Message-ID"] == parsed(row)["Message-ID"]
+
+
+def test_a_persons_data_export_names_the_mail_they_turned_off(db, pairing):
+    from guidematch.services import privacy
+
+    mail_choices.turn_off(pairing.refugee, MailKind.EVALUATION_REMINDERS)
+    assert privacy.export(pairing.refugee)["emails_turned_off"] == ["evaluation_reminders"]
+    assert privacy.export(pairing.guide)["emails_turned_off"] == []
