@@ -46,8 +46,9 @@ def queue_email(*, to: str, template: str, subject: str, locale: str, name: str 
                 recipient: Guide | Refugee | None = None, **context) -> OutboxMessage | None:
     """Render `template` in `locale` and add it to the outbox; None if `dedupe_key` was used.
 
-    `recipient` is the guide or refugee it goes to: recurring mail needs one (for
-    the unsubscribe link), and is not queued (None) when they turned its kind off.
+    `recipient` is the guide or refugee it goes to (notify.to_person passes it):
+    recurring mail to them carries their unsubscribe link, and is not queued (None)
+    when they turned its kind off. Mail to anyone else has no mail choices.
 
     `subject` is an English msgid, translated here into the recipient's language
     (mark it with `lazy_gettext` / `_l` or `N_` at the call site so it is extracted).
@@ -57,10 +58,10 @@ def queue_email(*, to: str, template: str, subject: str, locale: str, name: str 
     if dedupe_key and db.session.scalar(select(OutboxMessage.id).where(OutboxMessage.dedupe_key == dedupe_key)):
         return None
     rule = mail_kinds.rule_for(template)
+    if recipient is None:  # a coordinator, a caseworker: nobody with mail choices
+        rule = mail_kinds.MailRule(kind=None, automatic=rule.automatic)
     unsubscribe_url = None
     if rule.kind is not None:
-        if recipient is None:
-            raise ValueError(f"{template}: recurring mail is sent to a guide or refugee")
         if not mail_choices.wants(recipient, rule.kind):
             return None
         unsubscribe_url = mail_choices.unsubscribe_url(recipient, rule.kind)

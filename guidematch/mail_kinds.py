@@ -19,8 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask_babel import lazy_gettext as _l
-
+from guidematch.labels import ENUM_LABELS
 from guidematch.vocabulary import MailKind, Respondent
 
 ONE_CLICK = "List-Unsubscribe=One-Click"
@@ -55,11 +54,7 @@ RULES: dict[str, MailRule] = {
 # who turned invitations off got none, so has nothing to update.
 MEETING_TEMPLATES = "group_meeting_"
 
-KIND_LABELS = {
-    MailKind.WEEKLY_REMINDERS: _l("Weekly reminders to log the meetings"),
-    MailKind.EVALUATION_REMINDERS: _l("Evaluation reminders"),
-    MailKind.MEETING_INVITATIONS: _l("Group meeting invitations"),
-}
+KIND_LABELS = {kind: ENUM_LABELS[MailKind][kind.value] for kind in MailKind}
 # Which kinds each side can get: only guides are asked for the weekly log.
 KINDS_FOR = {
     Respondent.GUIDE: (MailKind.WEEKLY_REMINDERS, MailKind.EVALUATION_REMINDERS,

@@ -15,9 +15,9 @@ from guidematch.models import (
     GroupMeeting, Guide, MeetingLog, OutboxMessage, Pairing, Refugee, User,
 )
 from guidematch.programme import week_key
-from guidematch.services import accounts, clock, passwords, person_links
+from guidematch.services import accounts, clock, mail_choices, passwords, person_links
 from guidematch.services.signup import CONFIRM_PURPOSE
-from guidematch.vocabulary import GuideStatus, PairingStatus, RefugeeStatus, Respondent, Role
+from guidematch.vocabulary import GuideStatus, MailKind, PairingStatus, RefugeeStatus, Respondent, Role
 from tests import factories
 
 PASSWORD = "demo password for the walk"
@@ -108,6 +108,8 @@ def _walk(app, branch) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
             person_links.WEEKLY_LOG, pairing, guide_side, w=week, m=120)),
         "links.weekly_log_form": path("links.weekly_log_form", token=person_links.token_for(
             person_links.WEEKLY_LOG, pairing, guide_side, w=week)),
+        "links.unsubscribe": path("links.unsubscribe", token=mail_choices.token(
+            pairing.guide, MailKind.WEEKLY_REMINDERS)),
     }
     return coordinator, admin, public
 
