@@ -15,7 +15,6 @@ typed, and says how long to wait.
 from __future__ import annotations
 
 import math
-import time
 
 from flask import (
     Blueprint, abort, current_app, flash, make_response, redirect, render_template, request,
@@ -33,7 +32,7 @@ from guidematch.extensions import db, limiter
 from guidematch.form_errors import show_error
 from guidematch.models import Branch
 from guidematch.scoping import current_branch, public
-from guidematch.services import signup
+from guidematch.services import clock, signup
 from guidematch.services.errors import DomainError
 from guidematch.signup.forms import GuideSignupForm, ReferralForm, RefugeeSignupForm
 from guidematch.vocabulary import CONFIRM_LINK_DAYS, UNCONFIRMED_PURGE_DAYS
@@ -67,7 +66,7 @@ def _keep_what_was_typed(limit) -> object:
     page = _PAGES.get(request.endpoint)
     if page is None:
         return None
-    minutes = max(1, math.ceil((limit.reset_at - time.time()) / 60))
+    minutes = max(1, math.ceil((limit.reset_at - clock.now().timestamp()) / 60))
     body = page(**request.view_args, limited_minutes=minutes)
     return make_response(body, 429)
 
