@@ -164,6 +164,18 @@ class OutboxStatus(StrEnum):
     FAILED = "failed"  # gave up after the last retry; a coordinator can retry
 
 
+class MailKind(StrEnum):
+    """Recurring mail a guide or refugee may turn off; every other email they must get."""
+
+    WEEKLY_REMINDERS = "weekly_reminders"
+    EVALUATION_REMINDERS = "evaluation_reminders"
+    MEETING_INVITATIONS = "meeting_invitations"
+
+
+# An unsubscribe link in an old email still works this long (it only ever turns mail off).
+UNSUBSCRIBE_LINK_DAYS = 730
+
+
 class ConsentKind(StrEnum):
     PRIVACY = "privacy"
     COMMITMENT = "commitment"

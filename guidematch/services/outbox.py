@@ -315,6 +315,8 @@ def build_message(message: OutboxMessage) -> EmailMessage:
     mail["Subject"] = message.subject
     mail["Date"] = format_datetime(clock.now())
     mail["Message-ID"] = message_id(message)
+    for name, value in (message.headers or {}).items():  # List-Unsubscribe, Auto-Submitted
+        mail[name] = value
     if message.branch_id:
         branch = db.session.get(Branch, message.branch_id)
         if branch is not None and branch.contact_email:

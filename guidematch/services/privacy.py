@@ -27,7 +27,7 @@ from guidematch.models import (
 from guidematch.models.people import new_ref
 from guidematch.profile_csv import record_row
 from guidematch.programme import add_months
-from guidematch.services import audit, clock, person_mail, signup
+from guidematch.services import audit, clock, mail_choices, person_mail, signup
 from guidematch.services.errors import DomainError
 from guidematch.services.people import record_from_person
 from guidematch.vocabulary import (
@@ -188,6 +188,7 @@ def export(person: Person) -> dict:
         "profile": record_row(record_from_person(person)),
         "status": person.status.value,
         "email_language": person.locale,
+        "emails_turned_off": sorted(kind.value for kind in mail_choices.turned_off(person)),
         "registered_at": person.created_at.isoformat(),
         "consents": [{"kind": c.kind.value, "text_version": c.text_version,
                       "given_at": c.given_at.isoformat()} for c in consents],

@@ -15,9 +15,11 @@ from guidematch.models import (
     Attendance, GroupMeeting, Guide, MeetingLog, OutboxMessage, Pairing, Refugee, User,
 )
 from guidematch.programme import week_key
-from guidematch.services import accounts, clock, group_meetings, meeting_invitations, passwords, person_links
+from guidematch.services import (
+    accounts, clock, group_meetings, mail_choices, meeting_invitations, passwords, person_links,
+)
 from guidematch.services.signup import CONFIRM_PURPOSE
-from guidematch.vocabulary import GuideStatus, PairingStatus, RefugeeStatus, Respondent, Role
+from guidematch.vocabulary import GuideStatus, MailKind, PairingStatus, RefugeeStatus, Respondent, Role
 from tests import factories
 
 PASSWORD = "demo password for the walk"
@@ -119,6 +121,8 @@ def _walk(app, branch) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
                                                 person_links.WEEKLY_LOG, pairing, guide_side, w=week)),
         "links.meeting_answer": path("links.meeting_answer", token=links.sign(
             meeting_invitations.ANSWER, m=upcoming.id, s="refugee", who=invited.refugee_id), answer="yes"),
+        "links.unsubscribe": path("links.unsubscribe", token=mail_choices.token(
+            pairing.guide, MailKind.WEEKLY_REMINDERS)),
     }
     return coordinator, admin, public
 
