@@ -46,7 +46,7 @@ def register_logging(app: Flask) -> None:
 def register_extensions(app: Flask) -> None:
     from flask_babel import get_locale, lazy_gettext
 
-    from guidematch import durations, errors, form_kit, i18n, security, vocabulary
+    from guidematch import email_text, durations, errors, form_kit, i18n, security, vocabulary
     from guidematch.auth import sessions
     from guidematch.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
 
@@ -69,6 +69,7 @@ def register_extensions(app: Flask) -> None:
                                 x_proto=app.config["PROXY_COUNT"], x_host=app.config["PROXY_COUNT"])
     errors.register(app)
     durations.register(app)
+    email_text.register(app)
     # Templates state the programme's numbers from `vocabulary`, never as literals of their own.
     app.jinja_env.globals.update(get_locale=get_locale, text_direction=i18n.text_direction,
                                  page_locales=i18n.page_locales, vocabulary=vocabulary,

@@ -94,7 +94,14 @@ def from_environment(instance_path: Path) -> dict:
         # Redis down: count in each process meanwhile (and try Redis again), never a 500.
         "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
         "RATELIMIT_HEADERS_ENABLED": True,
-        "SIGNUP_RATE_LIMIT": os.environ.get("SIGNUP_RATE_LIMIT", "10 per hour;3 per minute"),
+        # Per address. Accepted sign-ups (guide and refugee forms together): a class of 30
+        # registering at once from one school network passes twice over, a script making
+        # people (and sending confirmation emails) stops at 60 an hour. Refused forms do
+        # not count there; every post counts toward the attempts limit, which lets those
+        # 30 people correct their forms ten times in the hour, and stops a flood at 60 a minute.
+        "SIGNUP_RATE_LIMIT": os.environ.get("SIGNUP_RATE_LIMIT", "60 per hour"),
+        "SIGNUP_ATTEMPT_RATE_LIMIT": os.environ.get("SIGNUP_ATTEMPT_RATE_LIMIT",
+                                                    "300 per hour;60 per minute"),
         "REFERRAL_RATE_LIMIT": os.environ.get("REFERRAL_RATE_LIMIT", "100 per hour;10 per minute"),
         "CONFIRM_RATE_LIMIT": os.environ.get("CONFIRM_RATE_LIMIT", "30 per hour"),
         # How many proxies in front of us set X-Forwarded-For (0: none). Without it,

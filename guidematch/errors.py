@@ -90,6 +90,8 @@ def register(app: Flask) -> None:
     def http_error(error: HTTPException):
         if error.code is None or error.code < 400:
             return error
+        if error.response is not None:  # a page made for this error (a 429 keeping the form)
+            return error.response
         # A failing commit (after the view answered) reaches Flask as a 500 wrapping it.
         if isinstance(getattr(error, "original_exception", None), DATABASE_UNAVAILABLE):
             return database_unavailable(error.original_exception)

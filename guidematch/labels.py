@@ -39,6 +39,11 @@ ENUM_LABELS: dict[type[StrEnum], dict[str, object]] = {
         "B1": _l("B1 (intermediate)"), "B2": _l("B2 (upper intermediate)"), "C1": _l("C1 (advanced)"),
     },
     v.Role: {"admin": _l("Administrator"), "coordinator": _l("Coordinator")},
+    v.MailKind: {
+        "weekly_reminders": _l("Weekly reminders to log the meetings"),
+        "evaluation_reminders": _l("Evaluation reminders"),
+        "meeting_invitations": _l("Group meeting invitations"),
+    },
     v.GuideStatus: {
         "unconfirmed": _l("Email not confirmed"), "applied": _l("Applied"),
         "approved": _l("Approved, not available"), "available": _l("Available"),
@@ -138,6 +143,7 @@ VOCABULARIES.update({
     "pause_reason": ENUM_LABELS[v.PauseReason], "respondent": ENUM_LABELS[v.Respondent],
     "meeting_frequency": ENUM_LABELS[v.MeetingFrequency], "outbox_status": ENUM_LABELS[v.OutboxStatus],
     "consent_kind": ENUM_LABELS[v.ConsentKind], "tag_kind": ENUM_LABELS[TagKind],
+    "mail_kind": ENUM_LABELS[v.MailKind],
 })
 
 # The Bootstrap colour of each status's badge, by status type (values repeat across types).

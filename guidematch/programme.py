@@ -295,6 +295,12 @@ def today_in(tz_name: str, now: datetime) -> date:
     return now.astimezone(ZoneInfo(tz_name)).date()
 
 
+def utc_to_local(moment: datetime, tz_name: str) -> tuple[date, time]:
+    """Return the wall-clock day and time (to the minute) of a UTC moment in `tz_name`."""
+    local = moment.astimezone(ZoneInfo(tz_name))
+    return local.date(), local.time().replace(second=0, microsecond=0, tzinfo=None)
+
+
 def local_to_utc(day: date, at: time, tz_name: str) -> datetime:
     """Return the UTC moment of wall-clock `at` on `day` in `tz_name`."""
     return datetime.combine(day, at, tzinfo=ZoneInfo(tz_name)).astimezone(timezone.utc)

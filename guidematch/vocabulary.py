@@ -113,6 +113,10 @@ class PairingStatus(StrEnum):
     REJECTED = "rejected"  # a proposal the coordinator turned down
 
 
+# Pairings that ran for a while (from start_date to ended_on, or on): who was paired on a day.
+STARTED_PAIRING_STATUSES: tuple[PairingStatus, ...] = (
+    PairingStatus.ACTIVE, PairingStatus.COMPLETED, PairingStatus.ENDED_EARLY,
+)
 # Pairings that hold a guide's capacity and a refugee's one place.
 BINDING_PAIRING_STATUSES: tuple[PairingStatus, ...] = (
     PairingStatus.AWAITING_AGREEMENT, PairingStatus.ACTIVE,
@@ -160,6 +164,18 @@ class OutboxStatus(StrEnum):
     FAILED = "failed"  # gave up after the last retry; a coordinator can retry
 
 
+class MailKind(StrEnum):
+    """Recurring mail a guide or refugee may turn off; every other email they must get."""
+
+    WEEKLY_REMINDERS = "weekly_reminders"
+    EVALUATION_REMINDERS = "evaluation_reminders"
+    MEETING_INVITATIONS = "meeting_invitations"
+
+
+# An unsubscribe link in an old email still works this long (it only ever turns mail off).
+UNSUBSCRIBE_LINK_DAYS = 730
+
+
 class ConsentKind(StrEnum):
     PRIVACY = "privacy"
     COMMITMENT = "commitment"
@@ -191,6 +207,8 @@ INVITE_DAYS_AHEAD = 21            # group meeting invitations go out this many d
 AGREEMENT_LINK_DAYS = 30
 WEEKLY_LOG_LINK_DAYS = 21
 EVALUATION_LINK_DAYS = 60
+# An invitation can go out as early as a series is planned (12 months); answers close when it starts.
+MEETING_ANSWER_LINK_DAYS = 400
 
 # Matching score weights (DESIGN.md "Matching"); each branch can change them.
 DEFAULT_WEIGHTS: dict[str, float] = {

@@ -5,8 +5,18 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from guidematch import labels
 from guidematch.form_kit import Form, MultiCheckboxField, select_choices
+from guidematch.mail_kinds import KIND_LABELS
 from guidematch.labels import ENUM_LABELS, MEETING_ACTIVITY_LABELS
 from guidematch.vocabulary import MAX_LOG_MINUTES, MEETING_ACTIVITIES, QUICK_LOG_MINUTES, MeetingFrequency
+
+
+class MailChoicesForm(Form):
+    kinds = MultiCheckboxField(_l("The emails you get"), validate_choice=True)
+    submit = SubmitField(_l("Save my choices"))
+
+    def offer(self, kinds) -> None:
+        """Offer the kinds of recurring mail this person can get."""
+        self.kinds.choices = select_choices((kind.value, KIND_LABELS[kind]) for kind in kinds)
 
 
 class AcceptForm(Form):
@@ -79,3 +89,10 @@ class FreeTimesForm(Form):
                                       choices=select_choices(labels.choices("slot")),
                                       validate_choice=True)
     submit = SubmitField(_l("Save my free times"))
+
+
+class MeetingAnswerForm(Form):
+    """An invitee's answer to a group meeting: one of two buttons."""
+
+    answer = RadioField(choices=select_choices((value, value) for value in ("yes", "no")),
+                        validators=[InputRequired()])

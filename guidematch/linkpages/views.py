@@ -1,9 +1,12 @@
-"""People's signed links: accept the agreement, answer the weekly log, answer the evaluation.
+"""People's signed links: accept the agreement, answer the weekly log and the evaluation,
+answer an invitation, turn recurring mail off.
 
 Every page here is public and reached only through a signed, expiring link
 that names its pairing and person (services/person_links.py). Nothing changes
 on a GET: mail scanners open links before people do, so every answer is a
-POST with the CSRF token, and a repeated answer corrects the earlier one.
+POST with the CSRF token, and a repeated answer corrects the earlier one. The one
+exception is the unsubscribe link's POST (RFC 8058): mail providers post it for
+the person, without a page and so without a token; the signed link is the proof.
 Pages are in the person's language (or the one they pick in the footer).
 """
 from __future__ import annotations
@@ -15,16 +18,21 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from guidematch import agreement_texts, i18n, links, programme
+from guidematch.extensions import csrf
 from guidematch.form_errors import refuse, show_error
 from guidematch.linkpages.forms import (
-    AcceptForm, EvaluationForm, FreeTimesForm, QuickAnswerForm, WeekForm,
+    AcceptForm, EvaluationForm, FreeTimesForm, MailChoicesForm, MeetingAnswerForm,
+    QuickAnswerForm, WeekForm,
 )
+from guidematch.mail_kinds import KIND_LABELS, KINDS_FOR
 from guidematch.pairings.forms import PauseForm
 from guidematch.scoping import public
-from guidematch.services import clock, evaluations, meetings, people, person_links
+from guidematch.services import (
+    clock, evaluations, mail_choices, meeting_invitations, meetings, people, person_links,
+)
 from guidematch.services import pairings as pairing_service
 from guidematch.services.errors import DomainError
-from guidematch.vocabulary import PairingStatus, PauseReason
+from guidematch.vocabulary import MailKind, PairingStatus, PauseReason
 
 bp = Blueprint("links", __name__)
 
@@ -225,3 +233,88 @@ def evaluation(token: str):
                 return redirect(url_for("links.evaluation", token=token))
         return render("links/evaluation.html", form=form, link=link, answered=answered,
                       other_name=person_links.other_person(link.pairing, link.side).first_name)
+
+
+@bp.route("/m/<token>", methods=["GET", "POST"])
+@public
+def meeting_answer(token: str):
+    """Show a group meeting and ask "will you come?"; record the answer (a POST, answering again corrects it)."""
+    try:
+        link = meeting_invitations.read_answer_link(token)
+    except links.LinkError as error:
+        return invalid_link(meeting_invitations.ANSWER, token, error)
+    with person_language(link.person):
+        form = MeetingAnswerForm()
+        error = None
+        if form.validate_on_submit():
+            coming = form.answer.data == "yes"
+            try:
+                meeting_invitations.answer(link, coming)
+            except DomainError as refused:
+                error = refuse(refused)
+            else:
+                flash(_("Thank you! We look forward to seeing you.") if coming
+                      else _("Thank you for letting us know. We hope to see you another time."), "success")
+                return redirect(url_for("links.meeting_answer", token=token))
+        meeting = link.meeting
+        return render("links/meeting_answer.html", 422 if error else 200, form=form, error=error,
+                      meeting=meeting, answer=link.attendance.coming, token=token,
+                      clicked=request.args.get("answer") if request.args.get("answer") in ("yes", "no") else None,
+                      open=meeting.cancelled_at is None and meeting.starts_at > clock.now())
+
+
+def _unsubscribe_link(token: str):
+    """Return (person, kind) of an unsubscribe link, or (None, the page saying it does not work)."""
+    try:
+        person, kind = mail_choices.read(token)
+    except links.LinkError as error:
+        with person_language():
+            expired = isinstance(error, links.LinkExpired)
+            return None, None, render("links/invalid.html", 410 if expired else 404, expired=expired)
+    return person, kind, None
+
+
+def _mail_page(token: str, person, kind, form=None, status: int = 200):
+    kinds = KINDS_FOR[mail_choices.side_of(person)]
+    off = mail_choices.turned_off(person)
+    if form is None:
+        form = MailChoicesForm(formdata=None, kinds=[k.value for k in kinds if k not in off])
+    form.offer(kinds)
+    return render("links/unsubscribe.html", status, form=form, token=token, kind=kind,
+                  kind_label=KIND_LABELS[kind], off=kind in off, person=person)
+
+
+@bp.route("/unsubscribe/<token>", methods=["GET", "POST"])
+@public
+@csrf.exempt
+def unsubscribe(token: str):
+    """Show the person's recurring mail; a POST turns off the kind the link came with.
+
+    The POST is RFC 8058's one click: a mail client posts `List-Unsubscribe=One-Click`
+    here for the person, with no page and no CSRF token; the page's button posts the same.
+    """
+    person, kind, problem = _unsubscribe_link(token)
+    if problem is not None:
+        return problem
+    with person_language(person):
+        if request.method == "POST":
+            mail_choices.turn_off(person, kind)
+            return _mail_page(token, person, kind)
+        return _mail_page(token, person, kind)
+
+
+@bp.route("/unsubscribe/<token>/choices", methods=["POST"])
+@public
+def mail_choices_form(token: str):
+    """Save which kinds of recurring mail the person gets (the page's checkboxes)."""
+    person, kind, problem = _unsubscribe_link(token)
+    if problem is not None:
+        return problem
+    with person_language(person):
+        form = MailChoicesForm()
+        form.offer(KINDS_FOR[mail_choices.side_of(person)])
+        if not form.validate_on_submit():
+            return _mail_page(token, person, kind, form=form, status=400)
+        mail_choices.choose(person, {MailKind(value) for value in form.kinds.data})
+        flash(_("Your choices are saved."), "success")
+        return redirect(url_for("links.unsubscribe", token=token))

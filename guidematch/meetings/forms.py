@@ -44,3 +44,8 @@ class SeriesForm(_MeetingFields):
     months = IntegerField(_l("Number of months"), default=6,
                           validators=[InputRequired(), NumberRange(1, MAX_SERIES_MONTHS)])
     submit = SubmitField(_l("Schedule the series"))
+
+
+class ChangeMeetingForm(_MeetingFields):
+    day = DateField(_l("Day"), validators=[InputRequired(_l("Choose the day."))])
+    submit = SubmitField(_l("Save the changes"))

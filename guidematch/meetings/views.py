@@ -1,14 +1,14 @@
-"""Group meetings: schedule one or a monthly series, send invitations, tick attendance."""
+"""Group meetings: schedule one or a monthly series, send invitations, change or cancel, tick attendance."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 
-from guidematch import safe_input
+from guidematch import programme, safe_input
 from guidematch.extensions import db
 from guidematch.form_errors import flash_error, show_error
-from guidematch.meetings.forms import OneMeetingForm, SeriesForm
+from guidematch.meetings.forms import ChangeMeetingForm, OneMeetingForm, SeriesForm
 from guidematch.models import GroupMeeting
 from guidematch.paging import Pager, page_number
 from guidematch.pairings.forms import ActionForm
@@ -108,6 +108,7 @@ def attendance(meeting_id: int):
     return render_template("meetings/attendance.html", meeting=meeting, rows=rows, form=form,
                            pager=pager, q=q, everyone=len(everyone), came=came,
                            invited=sum(1 for row in everyone if row.invited),
+                           expected=group_meetings.expected(everyone),
                            started=meeting.starts_at <= clock.now())
 
 
@@ -118,8 +119,12 @@ def invite(meeting_id: int):
     meeting = get_in_branch_or_404(GroupMeeting, meeting_id)
     if not ActionForm().validate_on_submit():
         abort(400)
-    sent = group_meetings.send_invitations(meeting)
-    flash(_("%(count)s invitations are on their way.", count=sent), "success")
+    try:
+        sent = group_meetings.send_invitations(meeting)
+    except DomainError as error:
+        flash_error(error)
+    else:
+        flash(_("%(count)s invitations are on their way.", count=sent), "success")
     return redirect(url_for("meetings.attendance", meeting_id=meeting.id))
 
 
@@ -131,9 +136,59 @@ def delete(meeting_id: int):
     if not ActionForm().validate_on_submit():
         abort(400)
     try:
-        group_meetings.cancel(meeting)
+        group_meetings.remove(meeting)
     except DomainError as error:
         flash_error(error)
         return redirect(url_for("meetings.attendance", meeting_id=meeting.id))
     flash(_("The meeting is removed."), "success")
     return redirect(url_for("meetings.index"))
+
+
+@bp.route("/<int:meeting_id>/change", methods=["GET", "POST"])
+@login_required
+def change(meeting_id: int):
+    """Change a coming meeting's title, time, duration or place; invitees get an update."""
+    meeting = get_in_branch_or_404(GroupMeeting, meeting_id)
+    if request.method == "GET":
+        day, at = programme.utc_to_local(meeting.starts_at, clock.timezone_name())
+        form = ChangeMeetingForm(title=meeting.title, day=day, at=at,
+                                 duration=meeting.duration_minutes, location=meeting.location,
+                                 description=meeting.description)
+    else:
+        form = ChangeMeetingForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            changes = group_meetings.change(meeting, form.title.data, form.day.data, form.at.data,
+                                            form.duration.data, form.location.data or "",
+                                            form.description.data or "")
+        except DomainError as error:
+            show_error(form, error, "day")
+        else:
+            if not changes:
+                flash(_("Nothing was changed."), "info")
+            elif meeting.invitations_sent_at is not None:
+                flash(_("The meeting is changed; everyone invited gets an updated invitation."), "success")
+            else:
+                flash(_("The meeting is changed."), "success")
+            return redirect(url_for("meetings.attendance", meeting_id=meeting.id))
+    if form.errors:
+        status = 422
+    return render_template("meetings/change.html", meeting=meeting, form=form,
+                           open=meeting.cancelled_at is None and meeting.starts_at > clock.now()), status
+
+
+@bp.route("/<int:meeting_id>/cancel", methods=["POST"])
+@login_required
+def cancel(meeting_id: int):
+    """Cancel a meeting whose invitations are out; everyone invited is told."""
+    meeting = get_in_branch_or_404(GroupMeeting, meeting_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        sent = group_meetings.cancel(meeting)
+    except DomainError as error:
+        flash_error(error)
+    else:
+        flash(_("The meeting is cancelled; %(count)s invitees are told.", count=sent), "success")
+    return redirect(url_for("meetings.attendance", meeting_id=meeting.id))

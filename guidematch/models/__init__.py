@@ -1,6 +1,7 @@
 """The data model, one module per aggregate; import from here."""
 from guidematch.models.base import Model
 from guidematch.models.branch import AgreementText, Branch
+from guidematch.models.mail_choices import MailOptOut
 from guidematch.models.matching_run import MatchRun, MatchRunWaiting
 from guidematch.models.outbox import OutboxMention, OutboxMessage
 from guidematch.models.pairing import MatchExclusion, Pairing
@@ -11,7 +12,7 @@ from guidematch.models.user import LoginThrottle, RecoveryCode, User
 
 __all__ = [
     "AgreementText", "Attendance", "AuditEvent", "Branch", "Consent", "Evaluation",
-    "GroupMeeting", "Guide", "GuideTag", "LoginThrottle", "MatchExclusion", "MatchRun",
+    "GroupMeeting", "Guide", "GuideTag", "LoginThrottle", "MailOptOut", "MatchExclusion", "MatchRun",
     "MatchRunWaiting", "MeetingLog", "Model", "OutboxMention", "OutboxMessage", "Pairing", "Pause",
     "RecoveryCode", "Refugee", "RefugeeTag", "TagKind", "User",
 ]

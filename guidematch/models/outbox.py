@@ -28,6 +28,8 @@ class OutboxMessage(Model):
     template: Mapped[str] = mapped_column(String(80), default="", server_default="")
     # [{"filename", "content_type", "data" (base64)}], e.g. a group meeting's .ics.
     attachments: Mapped[list[dict]] = mapped_column(JSON, default=list)
+    # Headers made with the message (mail_kinds.headers): List-Unsubscribe, Auto-Submitted.
+    headers: Mapped[dict] = mapped_column(JSON, default=dict, server_default="{}")
     # Makes scheduled mail idempotent: "weekly-log:pairing-7:2026-W47" is written once.
     dedupe_key: Mapped[str | None] = mapped_column(String(200), unique=True)
     status: Mapped[OutboxStatus] = mapped_column(enum_type(OutboxStatus), default=OutboxStatus.QUEUED)

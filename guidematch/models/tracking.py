@@ -75,6 +75,9 @@ class GroupMeeting(Model):
     description: Mapped[str] = mapped_column(Text, default="", server_default="")
     series_id: Mapped[str | None] = mapped_column(String(36), index=True)
     invitations_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The iCalendar SEQUENCE: 0 as first invited, one up with each change or the cancellation.
+    sequence: Mapped[int] = mapped_column(default=0, server_default="0")
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
     attendances: Mapped[list[Attendance]] = relationship(
@@ -97,6 +100,8 @@ class Attendance(Model):
     refugee_id: Mapped[int | None] = mapped_column(ForeignKey("refugees.id", ondelete="CASCADE"), index=True)
     invited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     attended: Mapped[bool | None]  # None until the coordinator ticks the list
+    coming: Mapped[bool | None]  # the person's own answer by link; None until they answer
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     meeting: Mapped[GroupMeeting] = relationship(back_populates="attendances")
     guide: Mapped[Guide | None] = relationship()

@@ -11,11 +11,12 @@ from guidematch import labels, unit_of_work
 from guidematch import vocabulary as v
 from guidematch.extensions import db
 from guidematch.form_errors import flash_error, show_error
+from guidematch.mail_kinds import KIND_LABELS
 from guidematch.models import Consent, Guide, Refugee
 from guidematch.people import files, listing
 from guidematch.people.forms import GuideForm, RefugeeForm
 from guidematch.scoping import current_branch, get_in_branch_or_404
-from guidematch.services import clock, people
+from guidematch.services import clock, mail_choices, people
 from guidematch.services.errors import DomainError
 
 bp = Blueprint("people", __name__)
@@ -66,6 +67,7 @@ def _detail(kind: str, person):
     return render_template(f"people/{kind}.html", kind=kind, person=person,
                            pairings=people.person_pairings(person), consents=list(consents),
                            seats=people.binding_count(person) if kind == "guide" else 0,
+                           mail_off=[KIND_LABELS[k] for k in sorted(mail_choices.turned_off(person))],
                            today=clock.today())
 
 

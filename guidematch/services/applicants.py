@@ -60,7 +60,11 @@ def approve_guide(guide: Guide, credentials: Credentials, today: date | None = N
 
 
 def reject_guide(guide: Guide, reason: str) -> None:
-    """Turn an applicant down; the reason stays with the coordinators (not in the audit log)."""
+    """Turn an applicant down and tell them kindly; the reason stays with the coordinators.
+
+    The reason is neither in the email nor in the audit log: it is the coordinators'
+    note, written for them.
+    """
     if guide.status not in REVIEWABLE:
         raise DomainError(_("Only an applicant who has confirmed their email address can be rejected."))
     if not reason.strip():
@@ -68,4 +72,10 @@ def reject_guide(guide: Guide, reason: str) -> None:
     guide.status = GuideStatus.REJECTED
     guide.rejection_reason = reason.strip()
     audit.record("guide_rejected", guide)
+    if guide.email:
+        queue_email(to=guide.email, name=guide.first_name, template="guide_rejected",
+                    subject=_l("About your sign-up as a refugee guide"), locale=guide.locale,
+                    branch_id=guide.branch_id, branch_name=guide.branch.name,
+                    dedupe_key=f"guide-rejected:{guide.id}:{clock.today().isoformat()}",
+                    about=(guide,))
     db.session.flush()

@@ -1,27 +1,26 @@
-"""Monthly group meetings: scheduling one or a series, invitations with .ics, attendance."""
+"""Monthly group meetings: scheduling one or a series, changing and cancelling, attendance.
+
+A series is separate meetings, each with its own calendar UID (the reasons are in
+services/meeting_invitations.py): one date can be changed or cancelled alone.
+"""
 from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timezone
 
-from flask import current_app
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
-from icalendar import Calendar, Event, vCalAddress, vText
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from guidematch import programme
 from guidematch.extensions import db
-from guidematch.mail import Attachment
 from guidematch.models import Attendance, Branch, GroupMeeting, Guide, Pairing, Refugee
-from guidematch.services import audit, clock, notify
+from guidematch.services import audit, clock
+from guidematch.services import meeting_invitations as invitations
 from guidematch.services.errors import DomainError
-from guidematch.vocabulary import PairingStatus, Respondent
+from guidematch.vocabulary import STARTED_PAIRING_STATUSES, Respondent
 
 MAX_SERIES_MONTHS = 12
-ICS_FILENAME = "moete.ics"
-ICS_CONTENT_TYPE = "text/calendar; method=REQUEST"
 
 
 def _new_meeting(branch: Branch, title: str, starts_at: datetime, duration: int, location: str,
@@ -65,90 +64,80 @@ def schedule_series(branch: Branch, title: str, first_month: date, months: int, 
     return meetings
 
 
-def cancel(meeting: GroupMeeting) -> None:
+def remove(meeting: GroupMeeting) -> None:
     """Remove a meeting nobody has been invited to yet."""
     if meeting.invitations_sent_at is not None:
-        raise DomainError(_("Invitations to this meeting have gone out; it can no longer be removed."))
+        raise DomainError(_("Invitations to this meeting have gone out; cancel it instead."))
     audit.record("group_meeting.removed", meeting)
     db.session.delete(meeting)
     db.session.flush()
 
 
-# ---------------------------------------------------------------- invitations
-
-def invitees(branch_id: int) -> list[tuple[Respondent, Guide | Refugee]]:
-    """Return every guide and refugee in an active pairing of the branch, each once."""
-    active = list(db.session.scalars(select(Pairing).where(
-        Pairing.branch_id == branch_id, Pairing.status == PairingStatus.ACTIVE).order_by(Pairing.id)))
-    people: dict[tuple[Respondent, int], Guide | Refugee] = {}
-    for pairing in active:
-        people.setdefault((Respondent.GUIDE, pairing.guide_id), pairing.guide)
-        people.setdefault((Respondent.REFUGEE, pairing.refugee_id), pairing.refugee)
-    return [(side, person) for (side, _id), person in people.items()]
+def _still_open(meeting: GroupMeeting, now: datetime) -> None:
+    if meeting.cancelled_at is not None:
+        raise DomainError(_("This meeting is cancelled."))
+    if meeting.starts_at <= now:
+        raise DomainError(_("This meeting has already taken place."))
 
 
-def ics(meeting: GroupMeeting, to_email: str = "", to_name: str = "") -> bytes:
-    """Return the meeting as an iCalendar invitation (METHOD:REQUEST)."""
-    cal = Calendar()
-    cal.add("prodid", "-//Red Cross refugee guides//guidematch//EN")
-    cal.add("version", "2.0")
-    cal.add("method", "REQUEST")
-    event = Event()
-    event.add("uid", f"group-meeting-{meeting.id}@guidematch")
-    event.add("dtstamp", clock.now().replace(microsecond=0))
-    event.add("dtstart", meeting.starts_at.astimezone(timezone.utc))
-    event.add("dtend", meeting.starts_at.astimezone(timezone.utc) + timedelta(minutes=meeting.duration_minutes))
-    event.add("summary", meeting.title)
-    if meeting.location:
-        event.add("location", meeting.location)
-    if meeting.description:
-        event.add("description", meeting.description)
-    organizer = vCalAddress(f"mailto:{_organizer_email(meeting)}")
-    organizer.params["cn"] = vText(_("Red Cross refugee guide programme"))
-    event["organizer"] = organizer
-    if to_email:
-        attendee = vCalAddress(f"mailto:{to_email}")
-        attendee.params.update({"cn": vText(to_name or to_email), "role": "REQ-PARTICIPANT",
-                                "partstat": "NEEDS-ACTION", "rsvp": "FALSE"})
-        event.add("attendee", attendee, encode=0)
-    cal.add_component(event)
-    return cal.to_ical()
+# The fields a change can touch, in the order the update email lists them.
+CHANGEABLE = ("title", "starts_at", "duration", "location", "description")
 
 
-def _organizer_email(meeting: GroupMeeting) -> str:
-    branch = db.session.get(Branch, meeting.branch_id)
-    return (branch.contact_email if branch and branch.contact_email
-            else current_app.config.get("MAIL_DEFAULT_SENDER") or "guidematch@localhost")
+def change(meeting: GroupMeeting, title: str, day: date, at: time, duration: int, location: str = "",
+           description: str = "", now: datetime | None = None) -> list[str]:
+    """Change a coming meeting; once invitations are out, everyone invited gets an update.
 
-
-def send_invitations(meeting: GroupMeeting) -> int:
-    """Invite every active guide and refugee not invited yet; return how many emails were queued."""
-    existing = {(a.guide_id, a.refugee_id): a for a in meeting.attendances}
+    Return what changed (CHANGEABLE names), empty when nothing did. The update keeps
+    the UID and raises the SEQUENCE, so calendars replace the entry they hold. A new
+    date or time clears the invitees' answers; the update asks them again.
+    """
+    now = now or clock.now()
+    _still_open(meeting, now)
+    starts_at = programme.local_to_utc(day, at, clock.timezone_name())
+    if starts_at <= now:
+        raise DomainError(_("Choose a time in the future."), "day")
+    if not 15 <= duration <= 1440:
+        raise DomainError(_("A meeting lasts from 15 minutes to a day."), "duration")
+    before = {"title": meeting.title, "starts_at": meeting.starts_at, "duration": meeting.duration_minutes,
+              "location": meeting.location, "description": meeting.description}
+    after = {"title": title.strip(), "starts_at": starts_at, "duration": duration,
+             "location": location.strip(), "description": description.strip()}
+    changes = [name for name in CHANGEABLE if before[name] != after[name]]
+    if not changes:
+        return []
+    meeting.title, meeting.starts_at, meeting.duration_minutes = after["title"], starts_at, duration
+    meeting.location, meeting.description = after["location"], after["description"]
+    if "starts_at" in changes:
+        # An answer was given for the old time: ask again rather than count it for the new one.
+        for attendance in meeting.attendances:
+            attendance.coming, attendance.answered_at = None, None
     sent = 0
-    for side, person in invitees(meeting.branch_id):
-        key = (person.id, None) if side == Respondent.GUIDE else (None, person.id)
-        attendance = existing.get(key)
-        if attendance is None:
-            attendance = Attendance(meeting=meeting, guide_id=key[0], refugee_id=key[1])
-            db.session.add(attendance)
-        if attendance.invited_at is not None:
-            continue
-        calendar_file = (Attachment(ICS_FILENAME, ICS_CONTENT_TYPE, ics(meeting, person.email, person.first_name))
-                         if notify.reachable(person) else None)
-        message = notify.to_person(
-            person, template="group_meeting_invitation",
-            subject=_l("Invitation: group meeting for guides and refugees"),
-            dedupe_key=f"invite:{meeting.id}:{side}:{person.id}", meeting=meeting,
-            attachments=[calendar_file] if calendar_file else [])
-        if message is not None:
-            attendance.invited_at = clock.now()
-            sent += 1
-    if meeting.invitations_sent_at is None:
-        meeting.invitations_sent_at = clock.now()
+    if meeting.invitations_sent_at is not None:
+        meeting.sequence += 1
+        sent = invitations.send_updates(meeting, changes, before)
     db.session.flush()
-    if sent:
-        audit.record("group_meeting.invited", meeting, count=sent)
+    audit.record("group_meeting.changed", meeting, changes=changes, sequence=meeting.sequence, updates=sent)
+    return changes
+
+
+def cancel(meeting: GroupMeeting, now: datetime | None = None) -> int:
+    """Cancel a coming meeting whose invitations are out: everyone invited is told; return how many."""
+    _still_open(meeting, now or clock.now())
+    if meeting.invitations_sent_at is None:
+        raise DomainError(_("Nobody is invited yet; remove the meeting instead."))
+    meeting.cancelled_at = clock.now()
+    meeting.sequence += 1
+    sent = invitations.send_cancellations(meeting)
+    db.session.flush()
+    audit.record("group_meeting.cancelled", meeting, sequence=meeting.sequence, cancellations=sent)
     return sent
+
+
+# Invitations live in meeting_invitations; these names are the ones callers know.
+invitees = invitations.invitees
+ics = invitations.ics
+send_invitations = invitations.send_invitations
 
 
 # ---------------------------------------------------------------- attendance
@@ -163,6 +152,7 @@ class AttendanceRow:
     last_name: str
     came: bool | None
     invited: bool
+    coming: bool | None = None  # their own answer by link
 
     @property
     def full_name(self) -> str:
@@ -173,27 +163,58 @@ SIDES = ((Respondent.GUIDE, Guide, Attendance.guide_id, Pairing.guide_id),
          (Respondent.REFUGEE, Refugee, Attendance.refugee_id, Pairing.refugee_id))
 
 
+def meeting_day(meeting: GroupMeeting) -> date:
+    """Return the local calendar day of the meeting."""
+    return programme.today_in(clock.timezone_name(), meeting.starts_at)
+
+
 def attendance_list(meeting: GroupMeeting) -> list[AttendanceRow]:
-    """Return everyone to tick for a meeting: those invited, and active people not invited (yet)."""
+    """Return everyone to tick for a meeting: the people in a pairing on its day.
+
+    A pairing counts when it had started by the meeting's day and had not ended
+    before it, whatever its status now; people paired later, or whose pairing
+    ended before, are not listed, unless the coordinator already ticked them as
+    present (a tick is never hidden).
+    """
+    day = meeting_day(meeting)
     rows: dict[tuple[Respondent, int], AttendanceRow] = {}
     # Names only, four queries: a big branch has thousands to list, their profiles are not shown.
     for side, model, attendance_column, pairing_column in SIDES:
-        for person_id, first, last, came, invited_at in db.session.execute(
+        paired = {person_id: (first, last) for person_id, first, last in db.session.execute(
+            select(model.id, model.first_name, model.last_name).distinct()
+            .join(Pairing, pairing_column == model.id)
+            .where(Pairing.branch_id == meeting.branch_id,
+                   Pairing.status.in_(STARTED_PAIRING_STATUSES), Pairing.start_date <= day,
+                   or_(Pairing.ended_on.is_(None), Pairing.ended_on >= day)))}
+        for person_id, first, last, came, invited_at, coming in db.session.execute(
                 select(model.id, model.first_name, model.last_name, Attendance.attended,
-                       Attendance.invited_at)
+                       Attendance.invited_at, Attendance.coming)
                 .join(Attendance, attendance_column == model.id)
                 .where(Attendance.meeting_id == meeting.id)):
-            rows[(side, person_id)] = AttendanceRow(side, person_id, first, last, came,
-                                                    invited_at is not None)
-        for person_id, first, last in db.session.execute(
-                select(model.id, model.first_name, model.last_name).distinct()
-                .join(Pairing, pairing_column == model.id)
-                .where(Pairing.branch_id == meeting.branch_id,
-                       Pairing.status == PairingStatus.ACTIVE)):
-            rows.setdefault((side, person_id),
-                            AttendanceRow(side, person_id, first, last, None, False))
+            if person_id in paired or came:
+                rows[(side, person_id)] = AttendanceRow(side, person_id, first, last, came,
+                                                        invited_at is not None, coming)
+        for person_id, (first, last) in paired.items():
+            rows.setdefault((side, person_id), AttendanceRow(side, person_id, first, last, None, False))
     return sorted(rows.values(),
                   key=lambda r: (r.side != Respondent.GUIDE, r.first_name.lower(), r.person_id))
+
+
+@dataclass(frozen=True)
+class Expected:
+    """The answers to a meeting's invitation: how many will come, will not, have not answered."""
+
+    coming: int
+    not_coming: int
+    no_answer: int
+
+
+def expected(rows: list[AttendanceRow]) -> Expected:
+    """Count the answers of the people invited among `rows`."""
+    invited = [row for row in rows if row.invited]
+    coming = sum(1 for row in invited if row.coming is True)
+    not_coming = sum(1 for row in invited if row.coming is False)
+    return Expected(coming, not_coming, len(invited) - coming - not_coming)
 
 
 def named(rows: list[AttendanceRow], q: str) -> list[AttendanceRow]:

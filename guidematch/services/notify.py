@@ -21,7 +21,7 @@ def to_person(person: Guide | Refugee, *, template: str, subject, dedupe_key: st
         return None
     return queue_email(to=person.email, name=person.first_name, locale=person.locale,
                        template=template, subject=subject, branch_id=person.branch_id,
-                       dedupe_key=dedupe_key, about=(person,), **context)
+                       dedupe_key=dedupe_key, about=(person,), recipient=person, **context)
 
 
 def coordinators(branch_id: int) -> list[User]:

@@ -315,6 +315,8 @@ def build_message(message: OutboxMessage) -> EmailMessage:
     mail["Subject"] = message.subject
     mail["Date"] = format_datetime(clock.now())
     mail["Message-ID"] = message_id(message)
+    for name, value in (message.headers or {}).items():  # List-Unsubscribe, Auto-Submitted
+        mail[name] = value
     if message.branch_id:
         branch = db.session.get(Branch, message.branch_id)
         if branch is not None and branch.contact_email:
@@ -331,11 +333,15 @@ def build_message(message: OutboxMessage) -> EmailMessage:
     return mail
 
 
+def site_host() -> str:
+    """Return the deployment's host name (PUBLIC_BASE_URL's, else the sender's domain) for unique ids."""
+    host = urlsplit(current_app.config.get("PUBLIC_BASE_URL") or "").hostname
+    return host or parseaddr(_sender())[1].rpartition("@")[2] or "localhost"
+
+
 def message_id(message: OutboxMessage) -> str:
     """Return the row's Message-ID: the same on every attempt, so a resend is the same message."""
-    host = urlsplit(current_app.config.get("PUBLIC_BASE_URL") or "").hostname
-    host = host or parseaddr(_sender())[1].rpartition("@")[2] or "localhost"
-    return f"<outbox.{message.id}.{message.created_at:%Y%m%d%H%M%S}@{host}>"
+    return f"<outbox.{message.id}.{message.created_at:%Y%m%d%H%M%S}@{site_host()}>"
 
 
 def retry(message: OutboxMessage) -> None:

@@ -22,12 +22,12 @@ from sqlalchemy import func, select, update
 
 from guidematch.extensions import db
 from guidematch.models import (
-    Branch, Consent, Evaluation, Guide, MeetingLog, Pairing, Pause, Refugee,
+    Attendance, Branch, Consent, Evaluation, GroupMeeting, Guide, MeetingLog, Pairing, Pause, Refugee,
 )
 from guidematch.models.people import new_ref
 from guidematch.profile_csv import record_row
 from guidematch.programme import add_months
-from guidematch.services import audit, clock, person_mail, signup
+from guidematch.services import audit, clock, mail_choices, person_mail, signup
 from guidematch.services.errors import DomainError
 from guidematch.services.people import record_from_person
 from guidematch.vocabulary import (
@@ -188,6 +188,7 @@ def export(person: Person) -> dict:
         "profile": record_row(record_from_person(person)),
         "status": person.status.value,
         "email_language": person.locale,
+        "emails_turned_off": sorted(kind.value for kind in mail_choices.turned_off(person)),
         "registered_at": person.created_at.isoformat(),
         "consents": [{"kind": c.kind.value, "text_version": c.text_version,
                       "given_at": c.given_at.isoformat()} for c in consents],
@@ -199,4 +200,15 @@ def export(person: Person) -> dict:
                           "activities": list(m.activities), "note": m.note}
                          for m in logs if m.pairing_id == p.id],
         } for p in pairings],
+        "group_meetings": _group_meetings(person),
     }
+
+
+def _group_meetings(person: Person) -> list[dict]:
+    """Return the person's group meetings: invited when, their own answer, whether they came."""
+    column = Attendance.guide_id if isinstance(person, Guide) else Attendance.refugee_id
+    return [{"starts_at": starts_at.isoformat(), "invited_at": invited_at.isoformat() if invited_at else None,
+             "coming": coming, "attended": attended}
+            for starts_at, invited_at, coming, attended in db.session.execute(
+                select(GroupMeeting.starts_at, Attendance.invited_at, Attendance.coming, Attendance.attended)
+                .join(Attendance.meeting).where(column == person.id).order_by(GroupMeeting.starts_at))]

@@ -73,7 +73,8 @@ def send_due(today: date | None = None, now: datetime | None = None) -> Summary:
             summary.evaluations += _safely(lambda p=pairing: evaluations.send_requests(p))
         summary.weekly_logs += _safely(lambda p=pairing: weekly_log_request(p, programme.reminder_week(today), today))
     upcoming = db.session.scalars(select(GroupMeeting).where(
-        GroupMeeting.starts_at > now, GroupMeeting.starts_at <= now + timedelta(days=INVITE_DAYS_AHEAD)
+        GroupMeeting.starts_at > now, GroupMeeting.starts_at <= now + timedelta(days=INVITE_DAYS_AHEAD),
+        GroupMeeting.cancelled_at.is_(None),
     ).order_by(GroupMeeting.starts_at))
     for meeting in upcoming:
         summary.invitations += _safely(lambda m=meeting: group_meetings.send_invitations(m))

@@ -65,13 +65,13 @@ def pairings(branch: Branch, today: date) -> Table:
 
 
 def attendance(branch: Branch, meetings: Sequence[GroupMeeting] | None = None) -> Table:
-    """Return who was invited to and came to the branch's group meetings (or the given ones)."""
+    """Return who was invited to the branch's group meetings (or the given ones), their answer, who came."""
     if meetings is None:
         meetings = list(db.session.scalars(select(GroupMeeting)
                                            .where(GroupMeeting.branch_id == branch.id)
                                            .order_by(GroupMeeting.starts_at)))
     header = [_("Meeting"), _("Starts"), _("Place"), _("Name"), _("Guide or refugee"),
-              _("Invited"), _("Came")]
+              _("Invited"), _("Will come"), _("Came")]
     rows = []
     for meeting in meetings:
         if meeting.branch_id != branch.id:
@@ -80,7 +80,7 @@ def attendance(branch: Branch, meetings: Sequence[GroupMeeting] | None = None) -
             side = row.side
             rows.append([meeting.title, _local(meeting.starts_at), meeting.location,
                          row.full_name, _("Guide") if side == Respondent.GUIDE else _("Refugee"),
-                         _yes_no(row.invited), _yes_no(row.came)])
+                         _yes_no(row.invited), _yes_no(row.coming), _yes_no(row.came)])
     return header, rows
 
 

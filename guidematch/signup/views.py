@@ -3,11 +3,22 @@
 Every answer to a posted form is the same thank-you page, whether the email
 was new, known or the post came from a bot (honeypot): nobody learns from it
 who is registered.
+
+Rate limits, per address (config.py has the numbers; README's configuration table
+says why): two limits guard each form. One counts only accepted submissions (the
+redirect to the thank-you page, `deduct_when`), so that people correcting a
+refused form are never locked out and a whole class can register from one school
+network; the other counts every post, so that a script hammering the form is still
+stopped. A breached limit answers 429 with the same form, filled in with what was
+typed, and says how long to wait.
 """
 from __future__ import annotations
 
+import math
+
 from flask import (
-    Blueprint, abort, current_app, flash, redirect, render_template, request, url_for,
+    Blueprint, abort, current_app, flash, make_response, redirect, render_template, request,
+    url_for,
 )
 from flask_babel import get_locale, refresh
 from flask_babel import gettext as _
@@ -21,7 +32,7 @@ from guidematch.extensions import db, limiter
 from guidematch.form_errors import show_error
 from guidematch.models import Branch
 from guidematch.scoping import current_branch, public
-from guidematch.services import signup
+from guidematch.services import clock, signup
 from guidematch.services.errors import DomainError
 from guidematch.signup.forms import GuideSignupForm, ReferralForm, RefugeeSignupForm
 from guidematch.vocabulary import CONFIRM_LINK_DAYS, UNCONFIRMED_PURGE_DAYS
@@ -39,6 +50,35 @@ def _referral_limit() -> str:
 
 def _confirm_limit() -> str:
     return current_app.config["CONFIRM_RATE_LIMIT"]
+
+
+def _attempt_limit() -> str:
+    return current_app.config["SIGNUP_ATTEMPT_RATE_LIMIT"]
+
+
+def _accepted(response) -> bool:
+    """Count a post toward the sign-up limit only when it was accepted (the thank-you redirect)."""
+    return response.status_code == 302
+
+
+def _keep_what_was_typed(limit) -> object:
+    """Answer a breached limit with the form as it was posted, status 429, and when to retry."""
+    page = _PAGES.get(request.endpoint)
+    if page is None:
+        return None
+    minutes = max(1, math.ceil((limit.reset_at - clock.now().timestamp()) / 60))
+    body = page(**request.view_args, limited_minutes=minutes)
+    return make_response(body, 429)
+
+
+# Accepted sign-ups: guide and refugee forms share one count per address.
+_signups = limiter.shared_limit(_signup_limit, scope="signup", methods=["POST"],
+                                deduct_when=_accepted, on_breach=_keep_what_was_typed)
+_referrals = limiter.limit(_referral_limit, methods=["POST"], deduct_when=_accepted,
+                           on_breach=_keep_what_was_typed)
+# Every post to the three forms, refused or not: a flood of refused forms is stopped too.
+_attempts = limiter.shared_limit(_attempt_limit, scope="signup-attempts", methods=["POST"],
+                                 on_breach=_keep_what_was_typed)
 
 
 @bp.before_request
@@ -85,16 +125,21 @@ def _prefill_locale(form) -> None:
 
 @bp.route("/signup/guide", methods=["GET", "POST"])
 @public
-@limiter.limit(_signup_limit, methods=["POST"])
+@_attempts
+@_signups
 def guide():
     """Show the guide sign-up form; register the volunteer and send the confirmation link."""
+    return _guide_page()
+
+
+def _guide_page(limited_minutes: int | None = None):
     branch, chooser = _branch_from_query("signup.guide")
     if chooser is not None:
         return chooser
     form = GuideSignupForm(districts=branch.districts)
     _prefill_locale(form)
     commitment = guide_commitment(branch)
-    if form.validate_on_submit():
+    if limited_minutes is None and form.validate_on_submit():
         if form.is_bot():
             return redirect(url_for("signup.thanks", kind="guide"))
         extras = signup.GuideExtras(motivation=form.motivation.data or "", commitment=commitment)
@@ -106,20 +151,25 @@ def guide():
         else:
             return redirect(url_for("signup.thanks", kind="guide"))
     return _render("signup/guide.html", form=form, branch=branch, privacy=GUIDE_PRIVACY,
-                   commitment=commitment)
+                   commitment=commitment, limited_minutes=limited_minutes)
 
 
 @bp.route("/signup/refugee", methods=["GET", "POST"])
 @public
-@limiter.limit(_signup_limit, methods=["POST"])
+@_attempts
+@_signups
 def refugee():
     """Show the refugee registration form; register and send the confirmation link."""
+    return _refugee_page()
+
+
+def _refugee_page(limited_minutes: int | None = None):
     branch, chooser = _branch_from_query("signup.refugee")
     if chooser is not None:
         return chooser
     form = RefugeeSignupForm(districts=branch.districts)
     _prefill_locale(form)
-    if form.validate_on_submit():
+    if limited_minutes is None and form.validate_on_submit():
         if form.is_bot():
             return redirect(url_for("signup.thanks", kind="refugee"))
         try:
@@ -129,21 +179,27 @@ def refugee():
             show_error(form, error)
         else:
             return redirect(url_for("signup.thanks", kind="refugee"))
-    return _render("signup/refugee.html", form=form, branch=branch, privacy=REFUGEE_PRIVACY)
+    return _render("signup/refugee.html", form=form, branch=branch, privacy=REFUGEE_PRIVACY,
+                   limited_minutes=limited_minutes)
 
 
 @bp.route("/referral/<token>", methods=["GET", "POST"])
 @public
-@limiter.limit(_referral_limit, methods=["POST"])
+@_attempts
+@_referrals
 def referral(token: str):
     """Let the municipality's refugee service refer a refugee through the branch's secret link."""
+    return _referral_page(token)
+
+
+def _referral_page(token: str, limited_minutes: int | None = None):
     branch = db.session.scalar(select(Branch).where(Branch.referral_token == token[:64]))
     if branch is None:
         abort(404)
     form = ReferralForm(districts=branch.districts)
     if not form.is_submitted():
         form.locale.data = "nb"
-    if form.validate_on_submit():
+    if limited_minutes is None and form.validate_on_submit():
         if form.is_bot():
             return redirect(url_for("signup.thanks", kind="referral"))
         caseworker = signup.Caseworker(form.caseworker_name.data, form.caseworker_email.data,
@@ -155,7 +211,12 @@ def referral(token: str):
             show_error(form, error)
         else:
             return redirect(url_for("signup.thanks", kind="referral"))
-    return _render("signup/referral.html", form=form, branch=branch, privacy=REFERRAL_PRIVACY)
+    return _render("signup/referral.html", form=form, branch=branch, privacy=REFERRAL_PRIVACY,
+                   limited_minutes=limited_minutes)
+
+
+_PAGES = {"signup.guide": _guide_page, "signup.refugee": _refugee_page,
+          "signup.referral": _referral_page}
 
 
 @bp.route("/signup/thanks")

@@ -1,7 +1,7 @@
 """Pauses a guide declared from the weekly email's page are marked so
 
 Revision ID: c4e8a2f61d3b
-Revises: a7c3e91f0b52
+Revises: c4d8e2a61f93
 Create Date: 2026-12-02 14:00:00
 
 Every pause before this revision was entered by a coordinator.
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'c4e8a2f61d3b'
-down_revision = 'a7c3e91f0b52'
+down_revision = 'c4d8e2a61f93'
 branch_labels = None
 depends_on = None
 

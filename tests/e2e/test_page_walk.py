@@ -12,12 +12,14 @@ from sqlalchemy import select
 from guidematch import demo, links
 from guidematch.extensions import db as _db
 from guidematch.models import (
-    GroupMeeting, Guide, MeetingLog, OutboxMessage, Pairing, Refugee, User,
+    Attendance, GroupMeeting, Guide, MeetingLog, OutboxMessage, Pairing, Refugee, User,
 )
 from guidematch.programme import week_key
-from guidematch.services import accounts, clock, passwords, person_links
+from guidematch.services import (
+    accounts, clock, group_meetings, mail_choices, meeting_invitations, passwords, person_links,
+)
 from guidematch.services.signup import CONFIRM_PURPOSE
-from guidematch.vocabulary import GuideStatus, PairingStatus, RefugeeStatus, Respondent, Role
+from guidematch.vocabulary import GuideStatus, MailKind, PairingStatus, RefugeeStatus, Respondent, Role
 from tests import factories
 
 PASSWORD = "demo password for the walk"
@@ -47,6 +49,9 @@ def _walk(app, branch) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
     pairing = _one(Pairing, Pairing.branch_id == branch.id, Pairing.status == PairingStatus.ACTIVE)
     log = _one(MeetingLog, MeetingLog.pairing_id == pairing.id)
     meeting = _one(GroupMeeting, GroupMeeting.branch_id == branch.id)
+    upcoming = _one(GroupMeeting, GroupMeeting.branch_id == branch.id, GroupMeeting.starts_at > clock.now())
+    group_meetings.send_invitations(upcoming)
+    invited = _one(Attendance, Attendance.meeting_id == upcoming.id, Attendance.refugee_id.is_not(None))
     message = OutboxMessage(branch_id=branch.id, to_address="kari@example.org", subject="Hei",
                             body_text="Hei Kari", body_html="<p>Hei Kari</p>")
     _db.session.add(message)
@@ -75,6 +80,7 @@ def _walk(app, branch) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
         "pairings.edit_log": path("pairings.edit_log", pairing_id=pairing.id, log_id=log.id),
         "meetings.index": path("meetings.index"),
         "meetings.attendance": path("meetings.attendance", meeting_id=meeting.id),
+        "meetings.change": path("meetings.change", meeting_id=upcoming.id),
         "outbox.index": path("outbox.index"),
         "reports.index": path("reports.index"),
         "outbox.show": path("outbox.show", message_id=message.id),
@@ -110,6 +116,15 @@ def _walk(app, branch) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
             person_links.WEEKLY_LOG, pairing, guide_side, w=week, m=120)),
         "links.weekly_log_form": path("links.weekly_log_form", token=person_links.token_for(
             person_links.WEEKLY_LOG, pairing, guide_side, w=week)),
+        "links.weekly_log_pause": path("links.weekly_log_pause", token=person_links.token_for(
+            person_links.WEEKLY_LOG, pairing, guide_side, w=week)),
+        "links.weekly_log_free_times": path("links.weekly_log_free_times",
+                                            token=person_links.token_for(
+                                                person_links.WEEKLY_LOG, pairing, guide_side, w=week)),
+        "links.meeting_answer": path("links.meeting_answer", token=links.sign(
+            meeting_invitations.ANSWER, m=upcoming.id, s="refugee", who=invited.refugee_id), answer="yes"),
+        "links.unsubscribe": path("links.unsubscribe", token=mail_choices.token(
+            pairing.guide, MailKind.WEEKLY_REMINDERS)),
     }
     return coordinator, admin, public
 

@@ -66,15 +66,15 @@ def test_the_attendance_workbook_lists_the_invited_and_who_came(client, english,
     _db.session.add(meeting)
     _db.session.flush()
     _db.session.add_all([
-        Attendance(meeting_id=meeting.id, guide_id=pairing.guide_id, attended=True,
+        Attendance(meeting_id=meeting.id, guide_id=pairing.guide_id, attended=True, coming=True,
                    invited_at=datetime(2026, 11, 26, tzinfo=timezone.utc)),
         Attendance(meeting_id=meeting.id, refugee_id=pairing.refugee_id, attended=False,
                    invited_at=datetime(2026, 11, 26, tzinfo=timezone.utc))])
     _db.session.commit()
     for url in ("/meetings/attendance.xlsx", f"/meetings/{meeting.id}/attendance.xlsx"):
         rows = _sheet(client.get(url))
-        assert [(r["Name"].value, r["Guide or refugee"].value, r["Came"].value) for r in rows] == [
-            ("Øystein Ødegård", "Guide", "yes"), ("أمل الحداد", "Refugee", "no")]
+        assert [(r["Name"].value, r["Guide or refugee"].value, r["Will come"].value, r["Came"].value)
+                for r in rows] == [("Øystein Ødegård", "Guide", "yes", "yes"), ("أمل الحداد", "Refugee", None, "no")]
         assert rows[0]["Starts"].value == datetime(2026, 12, 3, 18, 0)  # Oslo time, a date cell
         assert rows[0]["Meeting"].value == "Fellesmøte"
 

@@ -104,7 +104,8 @@ def test_a_huge_post_is_refused(client, db, branch):
 def strict_app(database_url, db):
     """The app as in production: CSRF checked, rate limits on."""
     return create_app({**_test_config(database_url), "WTF_CSRF_ENABLED": True, "RATELIMIT_ENABLED": True,
-                       "SIGNUP_RATE_LIMIT": "3 per minute", "RATELIMIT_STORAGE_URI": "memory://"})
+                       "SIGNUP_RATE_LIMIT": "3 per minute",
+                       "RATELIMIT_STORAGE_URI": "memory://"})
 
 
 def test_a_wrong_csrf_token_is_refused(strict_app, db, branch):
