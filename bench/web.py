@@ -142,6 +142,8 @@ def pages(url: str, email: str) -> list[tuple[str, str]]:
         ("settings", "/settings"),
         ("referral link", "/referral-link"),
         ("import", "/import"),
+        ("reports this year", "/reports?period=this_year"),
+        ("reports last quarter", "/reports?period=last_quarter"),
     ]
     if applicant:
         listed.append(("applicant review", f"/applicants/{applicant}"))
