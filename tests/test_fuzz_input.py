@@ -19,8 +19,8 @@ from sqlalchemy import select
 from guidematch.extensions import db as _db
 from guidematch.models import GroupMeeting, MeetingLog, Model, OutboxMessage, Pause
 from guidematch.programme import week_key
-from guidematch.services import person_links, signup
-from guidematch.vocabulary import GuideStatus, PairingStatus, PauseReason, Respondent
+from guidematch.services import mail_choices, person_links, signup
+from guidematch.vocabulary import GuideStatus, MailKind, PairingStatus, PauseReason, Respondent
 from tests import factories
 from tests.signup.conftest import guide_form, refugee_form
 
@@ -87,7 +87,12 @@ def world(db, branch, logged_in):
                                                    w=week_key(date(2026, 9, 14)), m=120),
         "links.weekly_log_form": person_links.token_for(person_links.WEEKLY_LOG, active,
                                                         guide_side, w=week_key(date(2026, 9, 14))),
+        "links.unsubscribe": mail_choices.token(active.guide, MailKind.WEEKLY_REMINDERS),
+        "links.mail_choices_form": mail_choices.token(active.guide, MailKind.WEEKLY_REMINDERS),
     }
+    # The weekly email's page's own pages (a pause, the free times) take the week's link.
+    for endpoint in ("links.weekly_log_pause", "links.weekly_log_free_times"):
+        tokens[endpoint] = tokens["links.weekly_log_form"]
     ids = {"guide_id": applicant.id, "refugee_id": refugee.id, "pairing_id": active.id,
            "meeting_id": meeting.id, "message_id": message.id, "log_id": log.id,
            "pause_id": pause.id, "proposal_id": proposed.id}  # matching's routes act on proposals
@@ -137,6 +142,9 @@ PUBLIC_FORMS = {
     "links.weekly_log_form": {"met_on": "2026-09-15", "minutes": "120",
                               "activities": ["language_practice"], "note": "Coffee"},
     "links.weekly_log": {"minutes": "120"},
+    "links.weekly_log_pause": {"pause-starts_on": "2026-11-02", "pause-ends_on": "2026-11-08",
+                               "pause-reason": "holiday", "pause-note": "Ferie"},
+    "links.weekly_log_free_times": {"availability": ["mon_evening", "sat_day"]},
     "links.evaluation": {"satisfaction": "4", "meeting_frequency": "weekly",
                          "works_well": "Walks", "could_improve": "", "wants_to_continue": "yes"},
     "core.set_language": {"locale": "en", "next": "/signup/guide"},

@@ -178,6 +178,15 @@ def test_choices_turn_kinds_off_and_on_again(client, db, pairing):
     assert mail_choices.turned_off(pairing.guide) == set()
 
 
+def test_no_box_ticked_turns_every_kind_off(client, db, pairing):
+    # A browser posts no `kinds` at all then (found by tests/test_fuzz_input.py: it was a 500).
+    weekly(pairing)
+    response = client.post(unsubscribe_path(db) + "/choices", data={})
+    assert response.status_code == 302
+    assert mail_choices.turned_off(pairing.guide) == {
+        MailKind.WEEKLY_REMINDERS, MailKind.EVALUATION_REMINDERS, MailKind.MEETING_INVITATIONS}
+
+
 @pytest.mark.parametrize("mangle", [lambda t: t[:-3] + "abc", lambda t: "x" + t, lambda t: "garbage"])
 def test_a_tampered_link_is_a_plain_404(client, db, pairing, mangle):
     weekly(pairing)

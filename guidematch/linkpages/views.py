@@ -315,6 +315,7 @@ def mail_choices_form(token: str):
         form.offer(KINDS_FOR[mail_choices.side_of(person)])
         if not form.validate_on_submit():
             return _mail_page(token, person, kind, form=form, status=400)
-        mail_choices.choose(person, {MailKind(value) for value in form.kinds.data})
+        # No box ticked posts no `kinds` at all (WTForms then leaves the data None): all off.
+        mail_choices.choose(person, {MailKind(value) for value in form.kinds.data or ()})
         flash(_("Your choices are saved."), "success")
         return redirect(url_for("links.unsubscribe", token=token))
