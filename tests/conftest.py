@@ -43,11 +43,24 @@ def pytest_collection_modifyitems(config, items):
             if "postgres" in item.keywords:
                 item.add_marker(pytest.mark.skip(reason="PostgreSQL-only; runs in the PostgreSQL pass"))
         return
-    keep = [item for item in items if DB_FIXTURES & set(getattr(item, "fixturenames", ()))]
+    keep = [item for item in items if DB_FIXTURES & set(getattr(item, "fixturenames", ()))
+            and not _browser_test_for_one_pass(item)]
     dropped = [item for item in items if item not in keep]
     if dropped:
         config.hook.pytest_deselected(items=dropped)
         items[:] = keep
+
+
+# The browser tests check what pages show and how they behave in Chromium (the Nu checker,
+# axe), which the database does not change, and they are the slowest part of the suite:
+# they run in the SQLite pass. The main path runs in both, as the end-to-end proof on
+# PostgreSQL; every other database behaviour has its own test in the PostgreSQL pass.
+BROWSER_TESTS_ON_BOTH = {"test_main_path.py"}
+
+
+def _browser_test_for_one_pass(item) -> bool:
+    path = Path(str(item.fspath))
+    return path.parent.name == "e2e" and path.name not in BROWSER_TESTS_ON_BOTH
 
 
 def _postgres_url(server: str, database: str) -> str:
