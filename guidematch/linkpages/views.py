@@ -260,7 +260,7 @@ def meeting_answer(token: str):
         return render("links/meeting_answer.html", 422 if error else 200, form=form, error=error,
                       meeting=meeting, answer=link.attendance.coming, token=token,
                       clicked=request.args.get("answer") if request.args.get("answer") in ("yes", "no") else None,
-                      open=meeting.cancelled_at is None and meeting.starts_at > clock.now())
+                      open=meeting_invitations.is_open(meeting))
 
 
 def _unsubscribe_link(token: str):

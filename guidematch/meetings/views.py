@@ -13,7 +13,7 @@ from guidematch.models import GroupMeeting
 from guidematch.paging import Pager, page_number
 from guidematch.pairings.forms import ActionForm
 from guidematch.scoping import branch_select, current_branch, get_in_branch_or_404
-from guidematch.services import clock, group_meetings
+from guidematch.services import clock, group_meetings, meeting_invitations
 from guidematch.services.errors import DomainError
 from guidematch.vocabulary import INVITE_DAYS_AHEAD, Respondent
 
@@ -175,7 +175,7 @@ def change(meeting_id: int):
     if form.errors:
         status = 422
     return render_template("meetings/change.html", meeting=meeting, form=form,
-                           open=meeting.cancelled_at is None and meeting.starts_at > clock.now()), status
+                           open=meeting_invitations.is_open(meeting)), status
 
 
 @bp.route("/<int:meeting_id>/cancel", methods=["POST"])

@@ -73,13 +73,6 @@ def remove(meeting: GroupMeeting) -> None:
     db.session.flush()
 
 
-def _still_open(meeting: GroupMeeting, now: datetime) -> None:
-    if meeting.cancelled_at is not None:
-        raise DomainError(_("This meeting is cancelled."))
-    if meeting.starts_at <= now:
-        raise DomainError(_("This meeting has already taken place."))
-
-
 # The fields a change can touch, in the order the update email lists them.
 CHANGEABLE = ("title", "starts_at", "duration", "location", "description")
 
@@ -93,7 +86,7 @@ def change(meeting: GroupMeeting, title: str, day: date, at: time, duration: int
     date or time clears the invitees' answers; the update asks them again.
     """
     now = now or clock.now()
-    _still_open(meeting, now)
+    invitations.refuse_unless_open(meeting, now)
     starts_at = programme.local_to_utc(day, at, clock.timezone_name())
     if starts_at <= now:
         raise DomainError(_("Choose a time in the future."), "day")
@@ -123,7 +116,7 @@ def change(meeting: GroupMeeting, title: str, day: date, at: time, duration: int
 
 def cancel(meeting: GroupMeeting, now: datetime | None = None) -> int:
     """Cancel a coming meeting whose invitations are out: everyone invited is told; return how many."""
-    _still_open(meeting, now or clock.now())
+    invitations.refuse_unless_open(meeting, now or clock.now())
     if meeting.invitations_sent_at is None:
         raise DomainError(_("Nobody is invited yet; remove the meeting instead."))
     meeting.cancelled_at = clock.now()

@@ -21,7 +21,7 @@ the meeting's id, the side and the person's id (never an email address).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta, timezone
+from datetime import datetime, timedelta, timezone
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -207,13 +207,22 @@ def read_answer_link(token: str) -> AnswerLink:
     return AnswerLink(meeting, side, person, attendance)
 
 
-def answer(link: AnswerLink, coming: bool) -> bool | None:
-    """Record whether the person will come; return their earlier answer (None if none)."""
-    meeting = link.meeting
+def is_open(meeting: GroupMeeting, now: datetime | None = None) -> bool:
+    """Whether the meeting can still be changed, cancelled and answered: coming, not cancelled."""
+    return meeting.cancelled_at is None and meeting.starts_at > (now or clock.now())
+
+
+def refuse_unless_open(meeting: GroupMeeting, now: datetime | None = None) -> None:
+    """Refuse a change, a cancellation or an answer once the meeting is cancelled or begun."""
     if meeting.cancelled_at is not None:
         raise DomainError(_("This meeting is cancelled."))
-    if meeting.starts_at <= clock.now():
+    if not is_open(meeting, now):
         raise DomainError(_("This meeting has already taken place."))
+
+
+def answer(link: AnswerLink, coming: bool) -> bool | None:
+    """Record whether the person will come; return their earlier answer (None if none)."""
+    refuse_unless_open(link.meeting)
     previous = link.attendance.coming
     link.attendance.coming = coming
     link.attendance.answered_at = clock.now()
