@@ -43,6 +43,7 @@ RULES: dict[str, MailRule] = {
     "referral_refugee": MUST,
     "pairing_completed": MUST,
     "pairing_may_end": MUST,  # to coordinators: their work
+    "coordinator_digest": MUST,
     "pairing_agreement": BY_COORDINATOR,
     "guide_approved": BY_COORDINATOR,
     "guide_rejected": BY_COORDINATOR,

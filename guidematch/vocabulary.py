@@ -207,6 +207,10 @@ INVITE_DAYS_AHEAD = 21            # group meeting invitations go out this many d
 AGREEMENT_LINK_DAYS = 30
 WEEKLY_LOG_LINK_DAYS = 21
 EVALUATION_LINK_DAYS = 60
+# Overdue: an agreement not accepted by both this many days after it was sent; an
+# evaluation not answered this many days after its request (the weekly digest lists them).
+AGREEMENT_OVERDUE_DAYS = 7
+EVALUATION_OVERDUE_DAYS = 14
 # An invitation can go out as early as a series is planned (12 months); answers close when it starts.
 MEETING_ANSWER_LINK_DAYS = 400
 

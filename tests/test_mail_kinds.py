@@ -47,7 +47,10 @@ def context(pairing) -> dict:
                 minimum=120, survey_url="https://x/s", link_days=14, accept_url="https://x/a",
                 confirm_url="https://x/c", url="https://x/r", pairing_url="https://x/p", days=14,
                 minutes=60, months=9, side="guide", branch_name="Tromsø",
-                contact_email="tromso@example.org", refugee_first_name="Amal")
+                contact_email="tromso@example.org", refugee_first_name="Amal",
+                digest=SimpleNamespace(at_risk=[], agreements=[SimpleNamespace(
+                    pairing=pairing, url="https://x/p", since=date(2027, 1, 4))], evaluations=[]),
+                at_risk_url="https://x/risk", agreement_days=7, evaluation_days=14)
 
 
 def parsed(row: OutboxMessage) -> email.message.EmailMessage:

@@ -15,6 +15,7 @@ LABELS = {
     "evaluations": "evaluation surveys",
     "weekly_logs": "weekly log requests",
     "invitations": "group meeting invitations",
+    "digests": "weekly digests to coordinators",
 }
 
 

@@ -3,7 +3,8 @@
 Each email carries a dedupe key (`weekly-log:{pairing}:{week}`,
 `evaluation:{pairing}:{side}`, `nine-months:{pairing}:{coordinator}` (named
 when every branch ended at nine months: kept, so no notice goes out twice),
-`invite:{meeting}:{side}:{person}`, `completed:{pairing}:{side}`), so running
+`invite:{meeting}:{side}:{person}`, `completed:{pairing}:{side}`,
+`digest:{branch}:{week}:{coordinator}`), so running
 twice the same day, or on two hosts at once, sends nothing twice; completion at
 the planned end is a state change, done once by nature. Every date comes from
 the pairing's own ends and the branch's settings. Each item runs in a
@@ -23,8 +24,8 @@ from sqlalchemy.exc import IntegrityError
 from guidematch import programme, unit_of_work
 from guidematch.extensions import db
 from guidematch.links import external_url
-from guidematch.models import GroupMeeting, Pairing, Pause
-from guidematch.services import clock, evaluations, group_meetings, meetings, notify, pairings, person_links
+from guidematch.models import Branch, GroupMeeting, Pairing, Pause
+from guidematch.services import clock, digest, evaluations, group_meetings, meetings, notify, pairings, person_links
 from guidematch.services.errors import DomainError
 from guidematch.vocabulary import INVITE_DAYS_AHEAD, PairingStatus
 
@@ -38,6 +39,7 @@ class Summary:
     evaluations: int = 0
     weekly_logs: int = 0
     invitations: int = 0
+    digests: int = 0
 
     def as_dict(self) -> dict[str, int]:
         return asdict(self)
@@ -78,6 +80,9 @@ def send_due(today: date | None = None, now: datetime | None = None) -> Summary:
     ).order_by(GroupMeeting.starts_at))
     for meeting in upcoming:
         summary.invitations += _safely(lambda m=meeting: group_meetings.send_invitations(m))
+    # Last: the digest reads the state the steps above left (a pairing completed today is gone).
+    for branch in db.session.scalars(select(Branch).order_by(Branch.id)):
+        summary.digests += _safely(lambda b=branch: digest.send(b, today))
     return summary
 
 

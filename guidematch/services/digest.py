@@ -1,0 +1,104 @@
+"""The coordinators' weekly digest: pairings that became at risk, agreements and evaluations overdue.
+
+One email a week to each active coordinator of a branch, in their language, sent
+by the first `reminders send` of the ISO week (the dedupe key
+`digest:{branch}:{week}:{coordinator}` makes a second run send nothing). A week
+with nothing to tell sends nothing: a digest that says "all is well" every Monday
+teaches people to stop reading it.
+
+"Became at risk" compares the at-risk rule (`compliance.at_risk`, the rule the
+pairings page shows) today and seven days ago, so it needs no stored state and
+says the same whichever day of the week the digest goes out.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, time, timedelta
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from guidematch import programme
+from guidematch.extensions import db
+from guidematch.links import external_url
+from guidematch.models import Branch, Evaluation, Pairing
+from guidematch.programme import Risk
+from guidematch.services import clock, compliance, notify
+from guidematch.vocabulary import AGREEMENT_OVERDUE_DAYS, EVALUATION_OVERDUE_DAYS, PairingStatus
+
+
+@dataclass(frozen=True)
+class Item:
+    """One line of the digest: a pairing, why it is listed, and the link to its page."""
+
+    pairing: Pairing
+    url: str
+    risks: tuple[Risk, ...] = ()
+    since: date | None = None  # the day the agreement or evaluation request went out
+
+
+@dataclass(frozen=True)
+class Digest:
+    at_risk: list[Item]
+    agreements: list[Item]
+    evaluations: list[Item]
+
+    def __bool__(self) -> bool:
+        return bool(self.at_risk or self.agreements or self.evaluations)
+
+
+def _pairings(ids) -> dict[int, Pairing]:
+    ids = set(ids)
+    if not ids:
+        return {}
+    return {p.id: p for p in db.session.scalars(select(Pairing).where(Pairing.id.in_(ids)))}
+
+
+def _url(pairing_id: int) -> str:
+    return external_url("pairings.detail", pairing_id=pairing_id)
+
+
+def _local_day(moment) -> date:
+    return programme.utc_to_local(moment, clock.timezone_name())[0]
+
+
+def collect(branch: Branch, today: date) -> Digest:
+    """Return what the branch's coordinators should hear about this week."""
+    before = {r.pairing_id for r in compliance.at_risk(branch, today - timedelta(days=7))}
+    became = [r for r in compliance.at_risk(branch, today) if r.pairing_id not in before]
+    overdue_from = programme.local_to_utc(today, time(0), clock.timezone_name())
+    agreements = list(db.session.scalars(
+        select(Pairing).where(Pairing.branch_id == branch.id,
+                              Pairing.status == PairingStatus.AWAITING_AGREEMENT,
+                              Pairing.confirmed_at <= overdue_from - timedelta(days=AGREEMENT_OVERDUE_DAYS))
+        .order_by(Pairing.confirmed_at, Pairing.id)))
+    evaluations = db.session.execute(
+        select(Evaluation.pairing_id, Evaluation.sent_at)
+        .join(Pairing, Pairing.id == Evaluation.pairing_id)
+        .where(Pairing.branch_id == branch.id, Pairing.status == PairingStatus.ACTIVE,
+               Evaluation.answered_at.is_(None),
+               Evaluation.sent_at <= overdue_from - timedelta(days=EVALUATION_OVERDUE_DAYS))
+        .order_by(Evaluation.sent_at, Evaluation.pairing_id)).all()
+    # One line per pairing even when both sides have not answered; the earliest request dates it.
+    evaluation_since: dict[int, date] = {}
+    for pairing_id, sent_at in evaluations:
+        evaluation_since.setdefault(pairing_id, _local_day(sent_at))
+    named = _pairings([r.pairing_id for r in became] + list(evaluation_since))
+    return Digest(
+        at_risk=[Item(named[r.pairing_id], _url(r.pairing_id), tuple(r.risks)) for r in became],
+        agreements=[Item(p, _url(p.id), since=_local_day(p.confirmed_at)) for p in agreements],
+        evaluations=[Item(named[i], _url(i), since=day) for i, day in evaluation_since.items()])
+
+
+def send(branch: Branch, today: date) -> int:
+    """Queue this week's digest to each coordinator of the branch, once; return how many."""
+    digest = collect(branch, today)
+    if not digest:
+        return 0
+    week = programme.week_key(today)
+    return len(notify.to_coordinators(
+        branch.id, template="coordinator_digest",
+        subject=_l("This week: pairings that need you"),
+        dedupe_prefix=f"digest:{branch.id}:{week}", digest=digest, minimum=branch.weekly_minutes,
+        agreement_days=AGREEMENT_OVERDUE_DAYS, evaluation_days=EVALUATION_OVERDUE_DAYS,
+        at_risk_url=external_url("pairings.index", tab="at_risk")))
