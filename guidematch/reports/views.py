@@ -1,14 +1,16 @@
-"""The steering group's report: figures for a period, a print view, CSV and XLSX downloads."""
+"""The steering group's report: figures for a period, a print view, CSV and XLSX downloads;
+for admins, every branch side by side (the national view) and its XLSX."""
 from __future__ import annotations
 
 from flask import Blueprint, current_app, render_template, request
 from flask_login import login_required
 
 from guidematch import spreadsheets
+from guidematch.admin.views import admin_required
 from guidematch.reports.forms import PeriodForm
 from guidematch.reports.measures import SECTION_TITLES, label, shown
 from guidematch.scoping import current_branch
-from guidematch.services import audit, clock, report_figures, report_files
+from guidematch.services import audit, clock, report_figures, report_files, report_national
 
 bp = Blueprint("reports", __name__)
 
@@ -41,6 +43,11 @@ def index():
                            query=request.args.to_dict())
 
 
+def _send(body: str | bytes, mimetype: str, filename: str):
+    return current_app.response_class(body, mimetype=mimetype, headers={
+        "Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"})
+
+
 def _download(extension: str):
     form = _form()
     period = _period(form)
@@ -56,9 +63,7 @@ def _download(extension: str):
         mimetype = spreadsheets.XLSX_MIMETYPE
     audit.record("report_exported", None, branch_id=branch.id, format=extension,
                  first=report.start.isoformat(), last=report.end.isoformat())
-    filename = f"report-{branch.slug}-{report.start}-{report.end}.{extension}"
-    return current_app.response_class(body, mimetype=mimetype, headers={
-        "Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"})
+    return _send(body, mimetype, f"report-{branch.slug}-{report.start}-{report.end}.{extension}")
 
 
 @bp.route("/reports.csv")
@@ -73,3 +78,33 @@ def download_csv():
 def download_xlsx():
     """Download the figures as XLSX for outside the branch: summary and per month ("<3")."""
     return _download("xlsx")
+
+
+@bp.route("/reports/national")
+@admin_required
+def national():
+    """Show every branch's figures side by side for a period, with a total where one adds up."""
+    form = _form()
+    period = _period(form)
+    if period is None:
+        return render_template("reports/national.html", form=form, national=None), 422
+    return render_template("reports/national.html", form=form,
+                           national=report_national.national(*period),
+                           titles=SECTION_TITLES, label=label, shown=shown,
+                           has_total=report_national.has_total,
+                           small_count=report_figures.SMALL_COUNT, query=request.args.to_dict())
+
+
+@bp.route("/reports/national.xlsx")
+@admin_required
+def download_national():
+    """Download every branch side by side as XLSX for outside the branches (1 or 2 people: "<3")."""
+    form = _form()
+    period = _period(form)
+    if period is None:
+        return render_template("reports/national.html", form=form, national=None), 422
+    figures = report_national.national(*period)
+    audit.record("report_exported", None, scope="national", format="xlsx",
+                 first=figures.start.isoformat(), last=figures.end.isoformat())
+    return _send(report_files.national_xlsx_bytes(figures, outside=True), spreadsheets.XLSX_MIMETYPE,
+                 f"report-national-{figures.start}-{figures.end}.xlsx")

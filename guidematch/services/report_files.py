@@ -1,6 +1,7 @@
-"""The report's figures as files: the CSV summary and the XLSX workbook (summary, per month).
+"""The report's figures as files: the CSV summary, the XLSX workbook (summary, per month), and
+the national workbook (every branch side by side).
 
-Both write the `Report` of `report_figures` as it is; `outside=True` (the page's
+All write the `Report`s of `report_figures` as they are; `outside=True` (the page's
 downloads, meant for outside the branch) shows counts of 1 or 2 people as "<3",
 the command line's files keep every number as it is.
 """
@@ -8,8 +9,12 @@ from __future__ import annotations
 
 from guidematch import spreadsheets
 from guidematch.services.report_figures import Report
+from guidematch.services.report_national import National
 
-HEADER = ["measure", "value"]
+MEASURE = "measure"
+HEADER = [MEASURE, "value"]
+TOTAL = "all branches"
+SUMMARY = "Summary"
 
 
 def csv_text(report: Report, outside: bool = False) -> str:
@@ -19,8 +24,14 @@ def csv_text(report: Report, outside: bool = False) -> str:
 
 def xlsx_bytes(report: Report, months: list[Report], outside: bool = False) -> bytes:
     """Return a workbook: the summary, and a sheet with a column per month of the period."""
-    detail_header = ["measure"] + [f"{m.start:%Y-%m}" for m in months]
+    detail_header = [MEASURE] + [f"{m.start:%Y-%m}" for m in months]
     by_month = [dict(m.rows(outside)) for m in months]
     detail = [[name] + [values[name] for values in by_month] for name, _ in report.rows()]
-    return spreadsheets.xlsx_bytes([("Summary", HEADER, report.rows(outside)),
+    return spreadsheets.xlsx_bytes([(SUMMARY, HEADER, report.rows(outside)),
                                     ("Per month", detail_header, detail)])
+
+
+def national_xlsx_bytes(national: National, outside: bool = False) -> bytes:
+    """Return a workbook with a Summary sheet: a row per measure, a column per branch and the total."""
+    header = [MEASURE, *national.branches, TOTAL]
+    return spreadsheets.xlsx_bytes([(SUMMARY, header, national.rows(outside))])

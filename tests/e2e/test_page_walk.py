@@ -29,7 +29,7 @@ NOT_PAGES = {"static", "bootstrap.static", "core.healthz", "people.export_guides
              "people.export_guides_xlsx", "people.export_refugees_xlsx",
              # the import's preview needs an upload first: tests/e2e/test_import.py visits it
              "people.import_preview",
-             "reports.download_csv", "reports.download_xlsx",
+             "reports.download_csv", "reports.download_xlsx", "reports.download_national",
              *(f"sheets.{table}_{extension}" for table in
                ("pairings", "evaluations", "attendance", "meeting_attendance")
                for extension in ("csv", "xlsx"))}
@@ -90,7 +90,8 @@ def _walk(app, branch) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
         "account.change_password": path("account.change_password"),
         "account.two_factor_setup": path("account.two_factor_setup"),
     }
-    admin = {"admin.index": path("admin.index"), "admin.new_user": path("admin.new_user")}
+    admin = {"admin.index": path("admin.index"), "admin.new_user": path("admin.new_user"),
+             "reports.national": path("reports.national")}
     guide_side, refugee_side = Respondent.GUIDE, Respondent.REFUGEE
     week = week_key(clock.today())
     confirm = links.sign(CONFIRM_PURPOSE, kind="refugee", id=waiting.id, email=waiting.email)
