@@ -2,7 +2,7 @@
 for admins, every branch side by side (the national view) and its XLSX."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, abort, current_app, make_response, render_template, request
 from flask_login import login_required
 
 from guidematch import spreadsheets
@@ -15,27 +15,25 @@ from guidematch.services import audit, clock, report_figures, report_files, repo
 bp = Blueprint("reports", __name__)
 
 
-def _period(form: PeriodForm) -> tuple[object, object] | None:
-    """Return the chosen (first, last) day, or None when the form has errors."""
+def _chosen(template: str) -> tuple[PeriodForm, tuple[object, object]]:
+    """Return the period form and the chosen (first, last) day.
+
+    A period with errors ends the request here: `template` shows them next to the
+    fields, with 422, for the page and its downloads alike.
+    """
+    form = PeriodForm(formdata=request.args or None)
     if request.args and not form.validate():
-        return None
+        abort(make_response(render_template(template, form=form, report=None, national=None), 422))
     if form.period.data == "custom" and request.args:
-        return form.first.data, form.last.data
-    return report_figures.named_period(form.period.data or "this_month", clock.today())
-
-
-def _form() -> PeriodForm:
-    return PeriodForm(formdata=request.args or None)
+        return form, (form.first.data, form.last.data)
+    return form, report_figures.named_period(form.period.data or "this_month", clock.today())
 
 
 @bp.route("/reports")
 @login_required
 def index():
     """Show the branch's figures for a period, in sections; print it or download it."""
-    form = _form()
-    period = _period(form)
-    if period is None:
-        return render_template("reports/index.html", form=form, report=None), 422
+    form, period = _chosen("reports/index.html")
     report = report_figures.figures(current_branch(), *period)
     return render_template("reports/index.html", form=form, report=report,
                            titles=SECTION_TITLES, label=label, shown=shown,
@@ -49,10 +47,7 @@ def _send(body: str | bytes, mimetype: str, filename: str):
 
 
 def _download(extension: str):
-    form = _form()
-    period = _period(form)
-    if period is None:
-        return render_template("reports/index.html", form=form, report=None), 422
+    _, period = _chosen("reports/index.html")
     branch = current_branch()
     report = report_figures.figures(branch, *period)
     if extension == "csv":
@@ -84,10 +79,7 @@ def download_xlsx():
 @admin_required
 def national():
     """Show every branch's figures side by side for a period, with a total where one adds up."""
-    form = _form()
-    period = _period(form)
-    if period is None:
-        return render_template("reports/national.html", form=form, national=None), 422
+    form, period = _chosen("reports/national.html")
     return render_template("reports/national.html", form=form,
                            national=report_national.national(*period),
                            titles=SECTION_TITLES, label=label, shown=shown,
@@ -99,10 +91,7 @@ def national():
 @admin_required
 def download_national():
     """Download every branch side by side as XLSX for outside the branches (1 or 2 people: "<3")."""
-    form = _form()
-    period = _period(form)
-    if period is None:
-        return render_template("reports/national.html", form=form, national=None), 422
+    _, period = _chosen("reports/national.html")
     figures = report_national.national(*period)
     audit.record("report_exported", None, scope="national", format="xlsx",
                  first=figures.start.isoformat(), last=figures.end.isoformat())

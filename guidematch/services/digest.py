@@ -58,15 +58,12 @@ def _url(pairing_id: int) -> str:
     return external_url("pairings.detail", pairing_id=pairing_id)
 
 
-def _local_day(moment) -> date:
-    return programme.utc_to_local(moment, clock.timezone_name())[0]
-
-
 def collect(branch: Branch, today: date) -> Digest:
     """Return what the branch's coordinators should hear about this week."""
     before = {r.pairing_id for r in compliance.at_risk(branch, today - timedelta(days=7))}
     became = [r for r in compliance.at_risk(branch, today) if r.pairing_id not in before]
-    overdue_from = programme.local_to_utc(today, time(0), clock.timezone_name())
+    tz = clock.timezone_name()
+    overdue_from = programme.local_to_utc(today, time(0), tz)
     agreements = list(db.session.scalars(
         select(Pairing).where(Pairing.branch_id == branch.id,
                               Pairing.status == PairingStatus.AWAITING_AGREEMENT,
@@ -82,11 +79,11 @@ def collect(branch: Branch, today: date) -> Digest:
     # One line per pairing even when both sides have not answered; the earliest request dates it.
     evaluation_since: dict[int, date] = {}
     for pairing_id, sent_at in evaluations:
-        evaluation_since.setdefault(pairing_id, _local_day(sent_at))
+        evaluation_since.setdefault(pairing_id, programme.today_in(tz, sent_at))
     named = _pairings([r.pairing_id for r in became] + list(evaluation_since))
     return Digest(
         at_risk=[Item(named[r.pairing_id], _url(r.pairing_id), tuple(r.risks)) for r in became],
-        agreements=[Item(p, _url(p.id), since=_local_day(p.confirmed_at)) for p in agreements],
+        agreements=[Item(p, _url(p.id), since=programme.today_in(tz, p.confirmed_at)) for p in agreements],
         evaluations=[Item(named[i], _url(i), since=day) for i, day in evaluation_since.items()])
 
 
