@@ -29,7 +29,7 @@ from guidematch import unit_of_work
 from guidematch.extensions import db
 from guidematch.models import Guide, Refugee
 from guidematch.services import (
-    accounts, applicants, branches, group_meetings, matching, meetings, people_csv, proposals,
+    accounts, applicants, branches, clock, group_meetings, matching, meetings, people_csv, proposals,
 )
 from guidematch.services import pairings as pairing_service
 from guidematch.services.errors import DomainError
@@ -194,7 +194,7 @@ def build(scale: float = 1.0, seed: int = 11, today: date | None = None,
     """
     rng = random.Random(seed)
     synth = _synth()
-    today = today or date.today()
+    today = today or clock.today()
     built = Built()
     began = time.perf_counter()
     for slug, n_refugees, n_guides, n_pairings in SHAPE:

@@ -85,6 +85,19 @@ def test_only_the_clock_module_reads_the_clock():
     assert offenders == []
 
 
+def test_no_test_or_benchmark_reads_the_servers_calendar():
+    """`date.today()` is the server's day, not Oslo's: a suite run at 23:30 UTC would disagree."""
+    root = PACKAGE.parent
+    offenders = [
+        f"{path.relative_to(root)}:{number}: {line.strip()}"
+        for folder in ("tests", "bench") for path in sorted((root / folder).rglob("*.py"))
+        if path != Path(__file__).resolve()
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if re.search(r"\bdate\s*\.\s*today\b|\bdatetime\s*\.\s*now\(\s*\)", line.split("#", 1)[0])
+    ]
+    assert offenders == []
+
+
 def test_the_pure_core_is_given_the_day_and_never_asks_the_clock():
     pure = [*sorted((PACKAGE / "matching").rglob("*.py")), PACKAGE / "programme.py",
             PACKAGE / "profile_csv.py"]

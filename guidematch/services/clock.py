@@ -38,6 +38,11 @@ def today() -> date:
     return today_in(timezone_name(), now())
 
 
+def day_of(moment: datetime) -> date:
+    """Return the calendar day a stored (UTC) moment falls on in the programme's time zone."""
+    return today_in(timezone_name(), moment)
+
+
 def moment_on(day: date) -> datetime:
     """Return now moved by whole days to `day`: "now" for a command run with `--today`."""
     return now() + (day - today())

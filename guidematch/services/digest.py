@@ -79,11 +79,11 @@ def collect(branch: Branch, today: date) -> Digest:
     # One line per pairing even when both sides have not answered; the earliest request dates it.
     evaluation_since: dict[int, date] = {}
     for pairing_id, sent_at in evaluations:
-        evaluation_since.setdefault(pairing_id, programme.today_in(tz, sent_at))
+        evaluation_since.setdefault(pairing_id, clock.day_of(sent_at))
     named = _pairings([r.pairing_id for r in became] + list(evaluation_since))
     return Digest(
         at_risk=[Item(named[r.pairing_id], _url(r.pairing_id), tuple(r.risks)) for r in became],
-        agreements=[Item(p, _url(p.id), since=programme.today_in(tz, p.confirmed_at)) for p in agreements],
+        agreements=[Item(p, _url(p.id), since=clock.day_of(p.confirmed_at)) for p in agreements],
         evaluations=[Item(named[i], _url(i), since=day) for i, day in evaluation_since.items()])
 
 

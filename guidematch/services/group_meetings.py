@@ -158,7 +158,7 @@ SIDES = ((Respondent.GUIDE, Guide, Attendance.guide_id, Pairing.guide_id),
 
 def meeting_day(meeting: GroupMeeting) -> date:
     """Return the local calendar day of the meeting."""
-    return programme.today_in(clock.timezone_name(), meeting.starts_at)
+    return clock.day_of(meeting.starts_at)
 
 
 def attendance_list(meeting: GroupMeeting) -> list[AttendanceRow]:

@@ -93,7 +93,7 @@ def left_unpaired(today: date) -> list[Person]:
                    model.id.not_in(ever_paired))
         ).all()
         people += [person for person, months in rows
-                   if add_months(person.updated_at.date(), months) <= today]
+                   if add_months(clock.day_of(person.updated_at), months) <= today]
     return people
 
 

@@ -48,7 +48,7 @@ def test_demo_data_has_realistic_people(runner, db):
     assert all(g.credentials_complete for g in guides if g.status in vetted)
     waiting = [r for r in refugees if r.status == RefugeeStatus.WAITING]
     assert len(waiting) > 30
-    assert all(date.today() - timedelta(days=366) <= r.waiting_since <= date.today() for r in waiting
+    assert all(clock.today() - timedelta(days=366) <= r.waiting_since <= clock.today() for r in waiting
                if not db.session.scalar(select(Pairing.id).where(Pairing.refugee_id == r.id)))
     assert {r.country_of_origin for r in refugees} >= {"SY", "ER", "UA"}
 
@@ -70,13 +70,13 @@ def test_demo_pairings_are_in_every_state_and_consistent(runner, db):
             expected = GuideStatus.PAIRED if taken >= pairing.guide.capacity else GuideStatus.AVAILABLE
             assert pairing.guide.status == expected
         if pairing.status == PairingStatus.ACTIVE:
-            assert pairing.start_date < date.today() and pairing.guide_accepted_at and pairing.refugee_accepted_at
-            assert pairing.planned_end > date.today()
+            assert pairing.start_date < clock.today() and pairing.guide_accepted_at and pairing.refugee_accepted_at
+            assert pairing.planned_end > clock.today()
     early = next(p for p in pairings if p.status == PairingStatus.ENDED_EARLY)
     assert early.end_reason and early.refugee.status == RefugeeStatus.WAITING
     assert early.refugee.waiting_since < early.proposed_at.date()
     starts = sorted(p.start_date for p in pairings if p.status == PairingStatus.ACTIVE)
-    assert (date.today() - starts[0]).days > 300 and (date.today() - starts[-1]).days < 45
+    assert (clock.today() - starts[0]).days > 300 and (clock.today() - starts[-1]).days < 45
 
 
 def test_active_pairings_have_weekly_logs_and_one_is_at_risk(runner, db):
@@ -84,7 +84,7 @@ def test_active_pairings_have_weekly_logs_and_one_is_at_risk(runner, db):
     active = db.session.scalars(select(Pairing).where(Pairing.status == PairingStatus.ACTIVE)).all()
     last_logs = {p.id: db.session.scalar(select(func.max(MeetingLog.met_on)).where(MeetingLog.pairing_id == p.id))
                  for p in active}
-    silent = [pid for pid, last in last_logs.items() if last is None or (date.today() - last).days > 20]
+    silent = [pid for pid, last in last_logs.items() if last is None or (clock.today() - last).days > 20]
     assert len(silent) == 1
     short_weeks = db.session.scalar(select(func.count()).where(MeetingLog.minutes < 120))
     assert short_weeks > 0

@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 
 from guidematch.models import AuditEvent, Guide, Refugee
+from guidematch.services import clock
 from guidematch.vocabulary import GuideStatus, RefugeeStatus
 from tests import factories
 
@@ -50,7 +51,7 @@ def test_a_refugee_is_added_waiting_since_today(client, english, branch, db):
     refugee = db.session.query(Refugee).one()
     assert response.location == f"/refugees/{refugee.id}"
     assert refugee.first_name == "أمل" and refugee.last_name == "Бойко"
-    assert refugee.waiting_since == date.today() and refugee.status == RefugeeStatus.WAITING
+    assert refugee.waiting_since == clock.today() and refugee.status == RefugeeStatus.WAITING
     assert (refugee.country_of_origin, refugee.norwegian_level, refugee.locale) == ("SY", "A2", "ar")
     assert refugee.pets_ok and not refugee.interpreter_needed
     page = client.get(response.location).get_data(as_text=True)
@@ -96,8 +97,8 @@ def test_unticking_every_box_clears_the_lists(client, english, branch, db):
     ("email", "not-an-email", "Invalid email address."),
     ("birth_year", "19x5", "Not a valid integer value."),
     ("birth_year", "1850", "Give a year between 1900 and this year."),
-    ("birth_year", str(date.today().year - 18),
-     f"A guide must be at least 18 years old: born in {date.today().year - 19} or earlier."),
+    ("birth_year", str(clock.today().year - 18),
+     f"A guide must be at least 18 years old: born in {clock.today().year - 19} or earlier."),
     ("capacity", "0", "Number must be between 1 and 10."),
     ("capacity", "", "Give a number from 1 to 10."),
     ("gender", "", "Choose a gender."),

@@ -8,8 +8,10 @@ is searched, every column cast to text. Runs on SQLite and on PostgreSQL.
 """
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, datetime, timedelta, timezone
 
+import pytest
+import time_machine
 from sqlalchemy import MetaData, String, cast, func, or_, select
 
 from guidematch import consent_texts
@@ -113,12 +115,22 @@ def test_erasing_a_guide_never_paired_deletes_her_and_every_email_about_her(db, 
     assert found == []
 
 
-def test_a_rejected_guide_is_purged_after_the_retention_period(db, branch, runner):
+# Noon, and 00:30 in Oslo while it is still the day before in UTC: the day she left is Oslo's.
+@pytest.mark.parametrize("moment", [datetime(2026, 3, 16, 11, 0, tzinfo=timezone.utc),
+                                    datetime(2026, 3, 15, 23, 30, tzinfo=timezone.utc)],
+                         ids=["noon", "half-past-midnight-in-oslo"])
+def test_a_rejected_guide_is_purged_after_the_retention_period(db, branch, runner, moment):
+    with time_machine.travel(moment, tick=False):
+        _reject_and_purge(db, branch, runner)
+
+
+def _reject_and_purge(db, branch, runner):
     solveig = register_guide(branch)
     signup.confirm_email("guide", solveig)
     applicants.reject_guide(solveig, "Solveig Brattvoll møtte ikke til intervju")
     db.session.commit()
     left_on = clock.today()
+    assert left_on == date(2026, 3, 16)
     just_before = add_months(left_on, branch.retention_months) - timedelta(days=1)
 
     result = runner.invoke(args=["data", "purge", "--today", just_before.isoformat()])

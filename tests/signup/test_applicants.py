@@ -6,6 +6,7 @@ from datetime import date, timedelta
 import pytest
 
 from guidematch.models import AuditEvent, Guide, OutboxMessage
+from guidematch.services import clock
 from guidematch.vocabulary import GuideStatus
 from tests import factories
 
@@ -63,7 +64,7 @@ def test_a_guide_meeting_minors_needs_a_police_certificate(client, db, logged_in
 
 
 def test_missing_or_future_dates_keep_the_applicant_waiting(client, db, logged_in, applicant):
-    future = (date.today() + timedelta(days=3)).isoformat()
+    future = (clock.today() + timedelta(days=3)).isoformat()
     for data in (approve_form(interview_on=""), approve_form(intro_course_on=future),
                  approve_form(confidentiality_signed_on="not a date")):
         response = client.post(f"/applicants/{applicant.id}/approve", data=data)

@@ -7,6 +7,7 @@ import pytest
 
 from guidematch import create_app
 from guidematch.models import AuditEvent, Consent, Guide, OutboxMessage, Refugee
+from guidematch.services import clock
 from tests.conftest import _test_config
 from tests.signup.conftest import guide_form, refugee_form
 
@@ -80,9 +81,7 @@ def test_referral_form_refuses(client, db, branch, field, value):
 
 
 def test_a_guide_must_be_an_adult(client, db, branch):
-    from datetime import date
-
-    response = client.post("/signup/guide", data=guide_form(birth_year=str(date.today().year - 16)))
+    response = client.post("/signup/guide", data=guide_form(birth_year=str(clock.today().year - 16)))
     assert response.status_code == 200
     assert "18" in response.get_data(as_text=True)
     assert nothing_written(db)
