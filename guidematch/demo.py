@@ -17,11 +17,11 @@ from guidematch import agreement_texts
 from guidematch import vocabulary as v
 from guidematch.extensions import db
 from guidematch.models import (
-    Attendance, Branch, Consent, Evaluation, GroupMeeting, Guide, MeetingLog, Pairing, Pause,
-    Refugee, User,
+    Attendance, Branch, Consent, Evaluation, GapSnapshot, GroupMeeting, Guide, MeetingLog, Pairing,
+    Pause, Refugee, User,
 )
 from guidematch import matching as core
-from guidematch.services import clock, matching, proposal_store, proposals
+from guidematch.services import clock, matching, proposal_store, proposals, report_figures
 from guidematch.services.people import record_from_person
 
 LOCAL = ZoneInfo("Europe/Oslo")
@@ -294,6 +294,20 @@ def _group_meetings(rng: random.Random, branch: Branch, pairings: list[Pairing],
     return rows
 
 
+def _gap_history(rng: random.Random, branch: Branch, today: date) -> list[GapSnapshot]:
+    """Invent the past year's recruitment gap, as `reminders send` would have recorded it on each
+    month's last day: men waiting for a male guide slowly piling up, a few male places freed now
+    and then. Invented like the demo's people; a real branch's trend starts the day it goes live."""
+    now = report_figures.waiting_now(branch.id, today).gap
+    rows = []
+    for back in range(11, 0, -1):
+        last_day = add_months(today.replace(day=1), 1 - back) - timedelta(days=1)
+        needing = max(0, now.needing_male_guide - back // 2 + rng.randint(-1, 1))
+        rows.append(GapSnapshot(branch_id=branch.id, day=last_day, needing_male_guide=needing,
+                                free_places_male_guides=rng.choice((0, 0, 1, 1, 2, 3))))
+    return rows
+
+
 def _consents(branch: Branch, guides, refugees, pairings) -> list[Consent]:
     """Everyone accepted the privacy statement when registering; pairs accepted their agreement."""
     consents = [Consent(branch_id=branch.id, kind=v.ConsentKind.PRIVACY, text_version="1",
@@ -372,5 +386,7 @@ def load(seed: int = 1, today: date | None = None, *, slug: str = "tromso", name
         proposals.lock(first_run[0])
         proposals.reject_proposal(rejected[0], created_by_id=coordinator.id)
     run = matching.run_matching(branch, today=today, created_by_id=coordinator.id)
+    db.session.add_all(_gap_history(rng, branch, today))
+    db.session.flush()
     return DemoResult(branch, coordinator, password, len(guides), len(refugees),
                       len(pairings) + len(rejected) + run.proposed)

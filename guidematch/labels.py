@@ -124,6 +124,10 @@ MEETING_ACTIVITY_LABELS: dict[str, object] = {
     "newspaper": _l("Reading the newspaper"), "cooking": _l("Cooking"), "other": _l("Something else"),
 }
 
+# The dashboard's waiting-time bands, in the order of `programme.WAIT_BAND_LIMITS` (1, 3, 6, 12).
+WAIT_BAND_LABELS = (_l("Under 1 month"), _l("1–3 months"), _l("3–6 months"), _l("6–12 months"),
+                    _l("12 months or more"))
+
 # Vocabularies of plain strings, by the name templates and forms use for them.
 VOCABULARIES: dict[str, dict[str, object]] = {
     "interest": INTEREST_LABELS,

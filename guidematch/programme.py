@@ -84,6 +84,21 @@ def whole_months(start: date, end: date) -> int:
     return months - 1 if add_months(start, months) > end else months
 
 
+# The dashboard's waiting-time bands, in whole months waited: < 1, 1-3, 3-6, 6-12, 12 and more.
+WAIT_BAND_LIMITS = (1, 3, 6, 12)
+
+
+def wait_band(since: date, today: date) -> int:
+    """Return the band (0 to 4) of someone waiting since `since`: 0 is under a month."""
+    months = whole_months(since, today)
+    return sum(months >= limit for limit in WAIT_BAND_LIMITS)
+
+
+def guides_to_recruit(needing: int, free_places: int) -> int:
+    """Return how many guides to recruit: those who wait for one, less the places already free."""
+    return max(0, needing - free_places)
+
+
 def end_dates(start: date, min_months: int, max_months: int) -> tuple[date, date]:
     """Return (earliest normal end, planned end) of a pairing that starts on `start`."""
     return add_months(start, min_months), add_months(start, max_months)

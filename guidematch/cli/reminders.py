@@ -16,6 +16,7 @@ LABELS = {
     "weekly_logs": "weekly log requests",
     "invitations": "group meeting invitations",
     "digests": "weekly digests to coordinators",
+    "gaps_recorded": "branches whose recruitment gap was recorded for the dashboard",
 }
 
 

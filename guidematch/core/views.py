@@ -14,15 +14,16 @@ from flask import (
 )
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from sqlalchemy import func, select, text
+from sqlalchemy import select, text
 
 from guidematch import i18n, safe_input
 from guidematch.extensions import db
 from guidematch.i18n import LOCALE_NAMES
-from guidematch.models import Branch, Guide, Pairing, Refugee
-from guidematch.scoping import branch_select, current_branch, public
-from guidematch.services import clock, compliance, eligibility
-from guidematch.vocabulary import Gender, GuideStatus, PairingStatus
+from guidematch.models import Branch
+from guidematch.scoping import current_branch, public
+from guidematch.core import dashboard_charts
+from guidematch.services import clock, overview
+from guidematch.vocabulary import AGREEMENT_OVERDUE_DAYS, EVALUATION_OVERDUE_DAYS
 
 bp = Blueprint("core", __name__)
 
@@ -60,29 +61,16 @@ def healthz():
     return jsonify(status="ok", database="ok")
 
 
-def _count(model, *conditions) -> int:
-    stmt = branch_select(model).where(*conditions).with_only_columns(func.count())
-    return db.session.scalar(stmt) or 0
-
-
 @bp.route("/")
 @login_required
 def dashboard():
-    """Show the branch at a glance: who waits, who can guide, how pairings go."""
+    """Show who needs the coordinator today: the waiting, the gap, pairings to call, what is late."""
     branch = current_branch()
-    waiting = eligibility.waiting_select(branch.id)
-    counts = {
-        "waiting": eligibility.count(waiting),
-        "applied": _count(Guide, Guide.status == GuideStatus.APPLIED),
-        "available": eligibility.count(eligibility.can_guide_select(branch.id)),
-        "proposed": _count(Pairing, Pairing.status == PairingStatus.PROPOSED),
-        "awaiting": _count(Pairing, Pairing.status == PairingStatus.AWAITING_AGREEMENT),
-        "active": _count(Pairing, Pairing.status == PairingStatus.ACTIVE),
-    }
-    counts["at_risk"] = len(compliance.at_risk(branch, clock.today()))
-    waiting_men = eligibility.count(waiting.where(Refugee.gender == Gender.MALE))
-    return render_template("core/dashboard.html", branch=branch, counts=counts,
-                           waiting_men=waiting_men)
+    today = clock.today()
+    figures = overview.overview(branch, today)
+    return render_template("core/dashboard.html", branch=branch, o=figures,
+                           agreement_days=AGREEMENT_OVERDUE_DAYS, evaluation_days=EVALUATION_OVERDUE_DAYS,
+                           **dashboard_charts.context(figures))
 
 
 @bp.route("/language", methods=["POST"])

@@ -23,7 +23,7 @@ from guidematch.extensions import db
 from guidematch.links import external_url
 from guidematch.models import Branch, Evaluation, Pairing
 from guidematch.programme import Risk
-from guidematch.services import clock, compliance, notify
+from guidematch.services import clock, compliance, notify, pairing_names
 from guidematch.vocabulary import AGREEMENT_OVERDUE_DAYS, EVALUATION_OVERDUE_DAYS, PairingStatus
 
 
@@ -47,44 +47,51 @@ class Digest:
         return bool(self.at_risk or self.agreements or self.evaluations)
 
 
-def _pairings(ids) -> dict[int, Pairing]:
-    ids = set(ids)
-    if not ids:
-        return {}
-    return {p.id: p for p in db.session.scalars(select(Pairing).where(Pairing.id.in_(ids)))}
-
-
 def _url(pairing_id: int) -> str:
     return external_url("pairings.detail", pairing_id=pairing_id)
+
+
+def _start_of(today: date):
+    return programme.local_to_utc(today, time(0), clock.timezone_name())
+
+
+def overdue_agreements(branch: Branch, today: date) -> list[Item]:
+    """Return the agreements still unanswered `AGREEMENT_OVERDUE_DAYS` after they went out."""
+    sent_by = _start_of(today) - timedelta(days=AGREEMENT_OVERDUE_DAYS)
+    pairings = db.session.scalars(
+        select(Pairing).where(Pairing.branch_id == branch.id,
+                              Pairing.status == PairingStatus.AWAITING_AGREEMENT,
+                              Pairing.confirmed_at <= sent_by)
+        .options(*pairing_names.lean_people()).order_by(Pairing.confirmed_at, Pairing.id))
+    return [Item(p, _url(p.id), since=clock.day_of(p.confirmed_at)) for p in pairings]
+
+
+def overdue_evaluations(branch: Branch, today: date) -> list[Item]:
+    """Return active pairings with an evaluation unanswered `EVALUATION_OVERDUE_DAYS` after it
+    was asked for: one line per pairing even when both sides are silent, dated by the earliest."""
+    sent_by = _start_of(today) - timedelta(days=EVALUATION_OVERDUE_DAYS)
+    rows = db.session.execute(
+        select(Evaluation.pairing_id, Evaluation.sent_at)
+        .join(Pairing, Pairing.id == Evaluation.pairing_id)
+        .where(Pairing.branch_id == branch.id, Pairing.status == PairingStatus.ACTIVE,
+               Evaluation.answered_at.is_(None), Evaluation.sent_at <= sent_by)
+        .order_by(Evaluation.sent_at, Evaluation.pairing_id)).all()
+    since: dict[int, date] = {}
+    for pairing_id, sent_at in rows:
+        since.setdefault(pairing_id, clock.day_of(sent_at))
+    named = pairing_names.by_ids(since)
+    return [Item(named[i], _url(i), since=day) for i, day in since.items()]
 
 
 def collect(branch: Branch, today: date) -> Digest:
     """Return what the branch's coordinators should hear about this week."""
     before = {r.pairing_id for r in compliance.at_risk(branch, today - timedelta(days=7))}
     became = [r for r in compliance.at_risk(branch, today) if r.pairing_id not in before]
-    tz = clock.timezone_name()
-    overdue_from = programme.local_to_utc(today, time(0), tz)
-    agreements = list(db.session.scalars(
-        select(Pairing).where(Pairing.branch_id == branch.id,
-                              Pairing.status == PairingStatus.AWAITING_AGREEMENT,
-                              Pairing.confirmed_at <= overdue_from - timedelta(days=AGREEMENT_OVERDUE_DAYS))
-        .order_by(Pairing.confirmed_at, Pairing.id)))
-    evaluations = db.session.execute(
-        select(Evaluation.pairing_id, Evaluation.sent_at)
-        .join(Pairing, Pairing.id == Evaluation.pairing_id)
-        .where(Pairing.branch_id == branch.id, Pairing.status == PairingStatus.ACTIVE,
-               Evaluation.answered_at.is_(None),
-               Evaluation.sent_at <= overdue_from - timedelta(days=EVALUATION_OVERDUE_DAYS))
-        .order_by(Evaluation.sent_at, Evaluation.pairing_id)).all()
-    # One line per pairing even when both sides have not answered; the earliest request dates it.
-    evaluation_since: dict[int, date] = {}
-    for pairing_id, sent_at in evaluations:
-        evaluation_since.setdefault(pairing_id, clock.day_of(sent_at))
-    named = _pairings([r.pairing_id for r in became] + list(evaluation_since))
+    named = pairing_names.by_ids(r.pairing_id for r in became)
     return Digest(
         at_risk=[Item(named[r.pairing_id], _url(r.pairing_id), tuple(r.risks)) for r in became],
-        agreements=[Item(p, _url(p.id), since=clock.day_of(p.confirmed_at)) for p in agreements],
-        evaluations=[Item(named[i], _url(i), since=day) for i, day in evaluation_since.items()])
+        agreements=overdue_agreements(branch, today),
+        evaluations=overdue_evaluations(branch, today))
 
 
 def send(branch: Branch, today: date) -> int:

@@ -25,7 +25,7 @@ from guidematch import programme, unit_of_work
 from guidematch.extensions import db
 from guidematch.links import external_url
 from guidematch.models import Branch, GroupMeeting, Pairing, Pause
-from guidematch.services import clock, digest, evaluations, group_meetings, meetings, notify, pairings, person_links
+from guidematch.services import clock, digest, evaluations, gap_history, group_meetings, meetings, notify, pairings, person_links
 from guidematch.services.errors import DomainError
 from guidematch.vocabulary import INVITE_DAYS_AHEAD, PairingStatus
 
@@ -40,6 +40,7 @@ class Summary:
     weekly_logs: int = 0
     invitations: int = 0
     digests: int = 0
+    gaps_recorded: int = 0
 
     def as_dict(self) -> dict[str, int]:
         return asdict(self)
@@ -83,6 +84,8 @@ def send_due(today: date | None = None, now: datetime | None = None) -> Summary:
     # Last: the digest reads the state the steps above left (a pairing completed today is gone).
     for branch in db.session.scalars(select(Branch).order_by(Branch.id)):
         summary.digests += _safely(lambda b=branch: digest.send(b, today))
+        # The dashboard's trend: the gap as it stands after today's steps.
+        summary.gaps_recorded += _safely(lambda b=branch: gap_history.record(b, today))
     return summary
 
 

@@ -305,24 +305,69 @@ def _group_meetings(branch_id: int, begins, ends, now) -> tuple[int, int, int]:
     return count, attended, recorded
 
 
-def _waiting(branch_id: int, at_end: date) -> tuple[dict[str, list[int]], int]:
-    """Return the waiting days at `at_end` of each waiting refugee by gender, and how many
-    allow only a male guide (their own wish, `gender_wish_met`)."""
-    rows = db.session.execute(
+def _waiting_rows(branch_id: int, at_end: date):
+    """Return (gender, gender wish, waiting since, how many) of those waiting on `at_end`."""
+    return db.session.execute(
         select(Refugee.gender, Refugee.gender_preference, Refugee.waiting_since, func.count())
         .where(Refugee.branch_id == branch_id, eligibility.waiting_clause(),
                Refugee.waiting_since <= at_end)
         .group_by(Refugee.gender, Refugee.gender_preference, Refugee.waiting_since)).all()
+
+
+def _needs_male_guide(gender, preference) -> bool:
+    """Whether the refugee's own wish allows only a male guide (`gender_wish_met`'s rule)."""
+    allowed = {g for g in GENDERS if gender_wish_met(str(preference), str(gender), str(g))}
+    return allowed == {Gender.MALE}
+
+
+def _waiting(branch_id: int, at_end: date) -> tuple[dict[str, list[int]], int]:
+    """Return the waiting days at `at_end` of each waiting refugee by gender, and how many
+    allow only a male guide."""
     waits: dict[str, list[int]] = {str(g): [] for g in GENDERS}
     needing_male = 0
-    for gender, preference, since, n in rows:
+    for gender, preference, since, n in _waiting_rows(branch_id, at_end):
         waits[str(gender)].extend(repeat((at_end - since).days, n))
-        allowed = {g for g in GENDERS if gender_wish_met(str(preference), str(gender), str(g))}
-        if allowed == {Gender.MALE}:
-            needing_male += n
+        needing_male += n if _needs_male_guide(gender, preference) else 0
     for days in waits.values():
         days.sort()
     return waits, needing_male
+
+
+@dataclass(frozen=True)
+class Gap:
+    """The programme's main problem in two numbers: men who wait for a male guide, and the
+    places with male guides free to take them."""
+
+    needing_male_guide: int
+    free_places_male_guides: int
+
+    @property
+    def to_recruit(self) -> int:
+        return programme.guides_to_recruit(self.needing_male_guide, self.free_places_male_guides)
+
+
+@dataclass(frozen=True)
+class WaitingNow:
+    """The waiting list today: how many wait in each band of months (`programme.wait_band`),
+    by gender, and the gap; the free places of guides by gender."""
+
+    bands: dict[str, list[int]]
+    free_places: dict[str, int]
+    gap: Gap
+
+    def total(self, gender: str) -> int:
+        return sum(self.bands[gender])
+
+
+def waiting_now(branch_id: int, today: date) -> WaitingNow:
+    """Return today's waiting list in bands, the free places and the gap (the dashboard's figures)."""
+    waits, needing_male = _waiting(branch_id, today)
+    bands = {gender: [0] * (len(programme.WAIT_BAND_LIMITS) + 1) for gender in waits}
+    for gender, days in waits.items():
+        for waited in days:
+            bands[gender][programme.wait_band(today - timedelta(days=waited), today)] += 1
+    free = eligibility.free_places_by_gender(branch_id)
+    return WaitingNow(bands, free, Gap(needing_male, free.get(Gender.MALE, 0)))
 
 
 def _evaluations(branch_id: int, begins, ends) -> Counter:

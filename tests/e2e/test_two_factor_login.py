@@ -2,7 +2,6 @@
 forgotten password from the emailed link (read from an SMTP server on 127.0.0.1)."""
 from __future__ import annotations
 
-import time
 from datetime import datetime, timedelta, timezone
 
 import pyotp

@@ -149,4 +149,5 @@ def test_summary_counts_match_the_outbox(db, branch):
     factories.make_active_pairing(branch, start=date(2026, 9, 7))
     summary = reminders.send_due(date(2026, 10, 2))
     assert summary.as_dict() == {"completed": 0, "may_end_notices": 0, "evaluations": 0,
-                                 "weekly_logs": 1, "invitations": 0, "digests": 0}
+                                 "weekly_logs": 1, "invitations": 0, "digests": 0,
+                                 "gaps_recorded": 1}

@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 import time_machine
-from sqlalchemy import MetaData, String, cast, func, or_, select
+from sqlalchemy import MetaData, String, cast, func, select
 
 from guidematch import consent_texts
 from guidematch.models import AuditEvent, Guide, OutboxMessage, Refugee

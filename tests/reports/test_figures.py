@@ -7,7 +7,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from guidematch.extensions import db
 from guidematch.services import report_figures
 from guidematch.vocabulary import EndReason, PairingStatus
 from tests import factories
