@@ -141,8 +141,7 @@ def _rows(events: list[AuditEvent]) -> list[Row]:
     meetings = _by_id(GroupMeeting, _ids(events, "groupmeeting"), branch_id,
                       load_only(GroupMeeting.id, GroupMeeting.title, GroupMeeting.starts_at))
     user_ids = _ids(events, "user") | {e.user_id for e in events if e.user_id}
-    users = dict(db.session.execute(select(User.id, User.name).where(User.id.in_(user_ids)))
-                 .all()) if user_ids else {}
+    users = dict(db.session.execute(select(User.id, User.name).where(User.id.in_(user_ids))).all())
     rows = []
     for event in events:
         pairing = pairings.get(_pairing_id(event))
@@ -154,8 +153,7 @@ def _rows(events: list[AuditEvent]) -> list[Row]:
 
 
 def _by_id(model, ids: set[int], branch_id: int, *options) -> dict:
-    if not ids:
-        return {}
+    # Asked even for no ids: the page then runs the same queries whatever its rows are about.
     return {record.id: record for record in db.session.scalars(
         select(model).where(model.id.in_(ids), model.branch_id == branch_id).options(*options))}
 
