@@ -92,6 +92,7 @@ def register_input_layer(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from guidematch.admin.views import bp as admin
     from guidematch.applicants.views import bp as applicants
+    from guidematch.audit.views import bp as audit
     from guidematch.auth.account import bp as account
     from guidematch.auth.views import bp as auth
     from guidematch.core.views import bp as core
@@ -107,7 +108,7 @@ def register_blueprints(app: Flask) -> None:
     from guidematch.signup.views import bp as signup
 
     for blueprint in (core, auth, account, admin, people, privacy, signup, applicants, outbox,
-                      links, pairings, group_meetings, matching, sheets, reports):
+                      links, pairings, group_meetings, matching, sheets, reports, audit):
         app.register_blueprint(blueprint)
 
 

@@ -128,6 +128,72 @@ MEETING_ACTIVITY_LABELS: dict[str, object] = {
 WAIT_BAND_LABELS = (_l("Under 1 month"), _l("1–3 months"), _l("3–6 months"), _l("6–12 months"),
                     _l("12 months or more"))
 
+# The audit log's words: every kind of event the code records (audit.record's first
+# argument; tests/audit/test_labels.py reads the code to keep this complete), what an
+# event is about (AuditEvent.object_type, the model's name in lower case), and who acted
+# when no coordinator was logged in (AuditEvent.actor).
+AUDIT_ACTION_LABELS: dict[str, object] = {
+    "login": _l("Logged in"), "logout": _l("Logged out"),
+    "password_changed": _l("Changed their password"), "password_reset": _l("Password reset"),
+    "two_factor_on": _l("Two-step login turned on"), "two_factor_off": _l("Two-step login turned off"),
+    "recovery_codes_renewed": _l("Recovery codes renewed"),
+    "user_created": _l("User account created"), "user_activated": _l("User account activated"),
+    "user_deactivated": _l("User account deactivated"),
+    "branch_created": _l("Branch created"), "branch_settings_changed": _l("Branch settings changed"),
+    "branch_two_factor": _l("Two-step login rule of the branch changed"),
+    "referral_link_renewed": _l("Referral link renewed"),
+    "guide_created": _l("Guide added"), "refugee_created": _l("Refugee added"),
+    "guide_updated": _l("Guide changed"), "refugee_updated": _l("Refugee changed"),
+    "guide_signed_up": _l("Guide signed up"), "refugee_registered": _l("Refugee registered"),
+    "refugee_referred": _l("Refugee referred"), "signup_repeated": _l("Signed up again"),
+    "email_confirmed": _l("Email address confirmed"),
+    "unconfirmed_purged": _l("Unconfirmed sign-ups deleted"),
+    "guide_approved": _l("Guide approved"), "guide_rejected": _l("Guide rejected"),
+    "profiles_imported": _l("Profiles imported"), "profiles_exported": _l("Profiles exported"),
+    "person_data_exported": _l("Person's data downloaded"),
+    "person_anonymised": _l("Person anonymised"), "person_erased": _l("Person erased"),
+    "person_purged": _l("Person deleted after the retention period"),
+    "matching.run": _l("Matching run"), "matching.manual_pair": _l("Pair proposed by hand"),
+    "matching.lock": _l("Proposal locked"), "matching.unlock": _l("Proposal unlocked"),
+    "matching.lock_dropped": _l("Locked proposal removed by a matching run"),
+    "matching.exclude": _l("Pair excluded from matching"),
+    "matching.allow_again": _l("Excluded pair allowed again"),
+    "pairing.status": _l("Pairing status changed"),
+    "pairing.agreement_accepted": _l("Agreement accepted"),
+    "pairing.paper_agreement": _l("Paper agreement recorded"),
+    "meeting_log.added": _l("Meeting logged"), "meeting_log.corrected": _l("Meeting log corrected"),
+    "meeting_log.deleted": _l("Meeting log deleted"),
+    "meeting_log.weekly_answer": _l("Weekly email answered"),
+    "pause.added": _l("Pause added"), "pause.deleted": _l("Pause deleted"),
+    "evaluation.answered": _l("Evaluation answered"),
+    "group_meeting.scheduled": _l("Group meeting scheduled"),
+    "group_meeting.series_scheduled": _l("Series of group meetings scheduled"),
+    "group_meeting.changed": _l("Group meeting changed"),
+    "group_meeting.cancelled": _l("Group meeting cancelled"),
+    "group_meeting.removed": _l("Group meeting deleted"),
+    "group_meeting.invited": _l("Group meeting invitations sent"),
+    "group_meeting.attendance": _l("Attendance recorded"),
+    "mail.turned_off": _l("Emails turned off"), "mail.turned_on": _l("Emails turned on"),
+    "outbox_retry": _l("Email sent again"),
+    "report_exported": _l("Report downloaded"), "table_exported": _l("Table downloaded"),
+    "demo_data_loaded": _l("Demo data loaded"),
+}
+
+AUDIT_OBJECT_LABELS: dict[str, object] = {
+    "guide": _l("Guide"), "refugee": _l("Refugee"), "pairing": _l("Pairing"),
+    "meetinglog": _l("Meeting log"), "pause": _l("Pause"), "evaluation": _l("Evaluation"),
+    "groupmeeting": _l("Group meeting"), "matchexclusion": _l("Exclusion from matching"),
+    "user": _l("User account"), "branch": _l("Branch"), "outboxmessage": _l("Email"),
+}
+
+# Who acted when no one was logged in; "system" and "cli" (cron, commands) read "System".
+AUDIT_ACTOR_LABELS: dict[str, object] = {
+    "system": _l("System"), "cli": _l("System"), "coordinator": _l("A coordinator"),
+    "guide link": _l("The guide, by their link"), "refugee link": _l("The refugee, by their link"),
+    "link": _l("By an email link"), "person": _l("The person, by their link"),
+    "sign-up form": _l("Sign-up form"),
+}
+
 # Vocabularies of plain strings, by the name templates and forms use for them.
 VOCABULARIES: dict[str, dict[str, object]] = {
     "interest": INTEREST_LABELS,
@@ -136,6 +202,9 @@ VOCABULARIES: dict[str, dict[str, object]] = {
     "day_part": DAY_PART_LABELS,
     "slot": SLOT_LABELS,
     "meeting_activity": MEETING_ACTIVITY_LABELS,
+    "audit_action": AUDIT_ACTION_LABELS,
+    "audit_object": AUDIT_OBJECT_LABELS,
+    "audit_actor": AUDIT_ACTOR_LABELS,
 }
 # ... and the enums by name too, so `label("male", "gender")` works where only a string is at hand.
 VOCABULARIES.update({

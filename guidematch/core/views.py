@@ -38,6 +38,7 @@ NAVIGATION = (
     ("meetings.index", _l("Group meetings")),
     ("reports.index", _l("Reports")),
     ("outbox.index", _l("Outbox")),
+    ("audit.index", _l("Audit log")),
     ("admin.settings", _l("Settings")),
     ("admin.index", _l("Admin")),
 )

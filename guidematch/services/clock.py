@@ -11,12 +11,12 @@ zone outside an app context.
 """
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import date, datetime, time, timedelta, timezone
 
 from flask import current_app, has_app_context
 
 from guidematch import config
-from guidematch.programme import today_in
+from guidematch.programme import local_to_utc, today_in
 
 DEFAULT_TIMEZONE = config.DEFAULT_TIMEZONE
 
@@ -46,3 +46,12 @@ def day_of(moment: datetime) -> date:
 def moment_on(day: date) -> datetime:
     """Return now moved by whole days to `day`: "now" for a command run with `--today`."""
     return now() + (day - today())
+
+
+def day_bounds(first: date, last: date) -> tuple[datetime, datetime]:
+    """Return the UTC moments the local days `first` to `last` (included) begin and end.
+
+    The end is the first moment after `last`: compare stored moments with >= and <.
+    """
+    tz = timezone_name()
+    return local_to_utc(first, time(0), tz), local_to_utc(last + timedelta(days=1), time(0), tz)

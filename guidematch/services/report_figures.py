@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date, time, timedelta
+from datetime import date, timedelta
 from itertools import repeat
 
 import numpy as np
@@ -99,7 +99,7 @@ def figures(branch: Branch, start: date, end: date, today: date | None = None) -
     def add(section: str, name: str, value, people: bool = False) -> None:
         out.append(Figure(name, value, section, people))
 
-    begins, ends = _utc_bounds(start, end)
+    begins, ends = clock.day_bounds(start, end)
     signed_up, approved = _guides(branch.id, begins, ends)
     add("guides", "guides_signed_up", sum(signed_up.values()), True)
     for g in GENDERS:
@@ -171,12 +171,6 @@ def monthly(branch: Branch, start: date, end: date, today: date | None = None) -
 
 
 # ---------------------------------------------------------------- the queries
-
-
-def _utc_bounds(start: date, end: date):
-    tz = clock.timezone_name()
-    return (programme.local_to_utc(start, time(0), tz),
-            programme.local_to_utc(end + timedelta(days=1), time(0), tz))
 
 
 def _percentile(values: list[int], q: float) -> float | None:

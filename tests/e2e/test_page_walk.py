@@ -82,6 +82,7 @@ def _walk(app, branch) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
         "meetings.attendance": path("meetings.attendance", meeting_id=meeting.id),
         "meetings.change": path("meetings.change", meeting_id=upcoming.id),
         "outbox.index": path("outbox.index"),
+        "audit.index": path("audit.index"), "audit.history": path("audit.index", guide=guide.id),
         "reports.index": path("reports.index"),
         "outbox.show": path("outbox.show", message_id=message.id),
         "signup.referral_link": path("signup.referral_link"),
