@@ -19,7 +19,7 @@ from guidematch.labels import (
 )
 from guidematch.models import AuditEvent, GroupMeeting, Guide, Pairing, Refugee, User
 from guidematch.paging import Pager
-from guidematch.pairings.listing import lean_people
+from guidematch.services.pairing_names import lean_people
 from guidematch.scoping import branch_select, current_branch
 from guidematch.services import clock
 
