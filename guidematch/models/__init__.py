@@ -1,6 +1,7 @@
 """The data model, one module per aggregate; import from here."""
 from guidematch.models.base import Model
 from guidematch.models.branch import AgreementText, Branch
+from guidematch.models.campaign import Campaign
 from guidematch.models.mail_choices import MailOptOut
 from guidematch.models.matching_run import MatchRun, MatchRunWaiting
 from guidematch.models.outbox import OutboxMention, OutboxMessage
@@ -11,7 +12,7 @@ from guidematch.models.tracking import Attendance, Evaluation, GroupMeeting, Mee
 from guidematch.models.user import LoginThrottle, RecoveryCode, User
 
 __all__ = [
-    "AgreementText", "Attendance", "AuditEvent", "Branch", "Consent", "Evaluation",
+    "AgreementText", "Attendance", "AuditEvent", "Branch", "Campaign", "Consent", "Evaluation",
     "GroupMeeting", "Guide", "GuideTag", "LoginThrottle", "MailOptOut", "MatchExclusion", "MatchRun",
     "MatchRunWaiting", "MeetingLog", "Model", "OutboxMention", "OutboxMessage", "Pairing", "Pause",
     "RecoveryCode", "Refugee", "RefugeeTag", "TagKind", "User",
