@@ -5,10 +5,11 @@ import secrets
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from guidematch import vocabulary as v
 from guidematch.models.base import Model, UTCDateTime, enum_type
+from guidematch.models.branch import Branch
 from guidematch.services import clock
 
 # Codes are read off posters and typed from a newspaper or the radio: lower case, and
@@ -36,6 +37,8 @@ class Campaign(Model):
     # The public link's part (/c/<code>): unique over all branches, since it names the branch too.
     code: Mapped[str] = mapped_column(String(16), unique=True, default=new_campaign_code)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+
+    branch: Mapped[Branch] = relationship(Branch)
 
     def __repr__(self) -> str:
         return f"<Campaign {self.id} {self.code}>"

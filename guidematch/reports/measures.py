@@ -7,10 +7,18 @@ from flask_babel import lazy_gettext as _l
 from guidematch.services.report_figures import Figure
 
 SECTION_TITLES = {
-    "guides": _l("Guides"), "refugees": _l("Refugees added"), "pairings": _l("Pairings"),
+    "guides": _l("Guides"), "campaigns": _l("Guides by recruitment campaign"),
+    "refugees": _l("Refugees added"), "pairings": _l("Pairings"),
     "hours": _l("Time together"), "group_meetings": _l("Group meetings"),
     "waiting": _l("Waiting at the end of the period"), "evaluations": _l("Evaluations"),
 }
+
+# A campaign's figures (report_figures.CAMPAIGN_MEASURES), and the gender of each column.
+CAMPAIGN_MEASURE_LABELS = {
+    "signed_up": _l("Signed up"), "confirmed": _l("Email confirmed"), "approved": _l("Approved"),
+    "paired": _l("Paired"),
+}
+GENDER_COLUMNS = {"male": _l("Men"), "female": _l("Women"), "other": _l("Other")}
 
 _GENDER = {"female": _l("women"), "male": _l("men"), "other": _l("other gender")}
 _REASON = {"moved": _l("moved"), "personal": _l("personal reasons"), "no_contact": _l("no contact"),
