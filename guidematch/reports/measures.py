@@ -7,8 +7,7 @@ from flask_babel import lazy_gettext as _l
 from guidematch.services.report_figures import Figure
 
 SECTION_TITLES = {
-    "guides": _l("Guides"), "campaigns": _l("Guides by recruitment campaign"),
-    "refugees": _l("Refugees added"), "pairings": _l("Pairings"),
+    "guides": _l("Guides"), "refugees": _l("Refugees added"), "pairings": _l("Pairings"),
     "hours": _l("Time together"), "group_meetings": _l("Group meetings"),
     "waiting": _l("Waiting at the end of the period"), "evaluations": _l("Evaluations"),
 }
