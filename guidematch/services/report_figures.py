@@ -46,8 +46,7 @@ from guidematch.programme import COUNTED, WeekStatus
 from guidematch.services import clock, eligibility
 from guidematch.services.compliance import iso_monday
 from guidematch.vocabulary import (
-    STARTED_PAIRING_STATUSES, CampaignChannel, EndReason, Gender, GuideStatus, PairingStatus,
-    RefugeeStatus,
+    CampaignChannel, EndReason, Gender, GuideStatus, PairingStatus, RefugeeStatus,
 )
 
 SECTIONS = ("guides", "refugees", "pairings", "hours", "group_meetings", "waiting", "evaluations")
@@ -232,10 +231,6 @@ def _percentile(values: list[int], q: float) -> float | None:
     return float(np.percentile(values, q)) if values else None
 
 
-def _by_gender(rows) -> Counter:
-    return Counter({str(gender): int(n) for gender, n in rows})
-
-
 def campaign_counts(branch_id: int, start: date | None = None,
                     end: date | None = None) -> list[CampaignCounts]:
     """Return the guides of every campaign of the branch (newest first), then of no campaign.
@@ -261,7 +256,7 @@ def campaign_counts(branch_id: int, start: date | None = None,
         .where(*guide, AuditEvent.branch_id == branch_id, *created(AuditEvent.created_at)),
         "paired": select(*group, func.count(func.distinct(Guide.id)))
         .join(Pairing, Pairing.guide_id == Guide.id)
-        .where(*guide, Pairing.status.in_(STARTED_PAIRING_STATUSES),
+        .where(*guide, Pairing.status.in_(STARTED),
                *(() if within is None else (Pairing.start_date >= start, Pairing.start_date <= end))),
     }
     counts: dict[int | None, dict[str, Counter]] = {}
