@@ -10,6 +10,7 @@ districts) and enter through the CSV import service; guides are approved with
 every hard rule is checked), confirmed, signed on paper and followed with
 `meetings.add_logs` (the rules of `add_log`, one flush a pairing) and `add_pause`;
 some are completed or ended early by the pairing services; each branch has a group meeting with invitations and attendance,
+a recruitment campaign for every 25 guides (about a third of its guides signed up through one),
 and a matching run leaves proposals. Everything a coordinator page shows was written
 by the code that writes it in production (emails in the outbox included).
 """
@@ -29,11 +30,14 @@ from guidematch import unit_of_work
 from guidematch.extensions import db
 from guidematch.models import Guide, Refugee
 from guidematch.services import (
-    accounts, applicants, branches, clock, group_meetings, matching, meetings, people_csv, proposals,
+    accounts, applicants, branches, campaigns, clock, group_meetings, matching, meetings, people_csv,
+    proposals,
 )
 from guidematch.services import pairings as pairing_service
 from guidematch.services.errors import DomainError
-from guidematch.vocabulary import EndReason, GuideStatus, PauseReason, RefugeeStatus, Role
+from guidematch.vocabulary import (
+    CampaignChannel, EndReason, Gender, GuideStatus, PauseReason, RefugeeStatus, Role,
+)
 
 SYNTH = Path(__file__).resolve().parents[2] / "shared" / "tools" / "synth_profiles.py"
 if not SYNTH.exists():  # a worktree lives at /work/wt/NAME; the shared tools at /work/shared
@@ -133,6 +137,15 @@ def _branch(rng: random.Random, synth, slug: str, n_refugees: int, n_guides: int
     counts["refugees"] = counts.get("refugees", 0) + n_refugees
 
     guides = list(db.session.scalars(db.select(Guide).where(Guide.branch_id == branch.id)))
+    channels = list(CampaignChannel)
+    recruiting = [campaigns.create_campaign(branch, campaigns.CampaignValues(
+        f"Kampanje {n + 1}", channels[n % len(channels)], Gender.MALE if n % 2 == 0 else None))
+        for n in range(max(1, n_guides // 25))]
+    # A random stream of its own: the rest of the data set stays as it was before campaigns.
+    pick = random.Random(f"campaigns-{slug}")
+    for guide in guides:
+        if pick.random() < 1 / 3:  # the import made them; the sign-up link would have set this
+            guide.campaign_id = pick.choice(recruiting).id
     for guide in guides[: max(1, n_guides * 96 // 100)]:
         _approve(rng, guide, today)
     db.session.commit()

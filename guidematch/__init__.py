@@ -95,6 +95,7 @@ def register_blueprints(app: Flask) -> None:
     from guidematch.audit.views import bp as audit
     from guidematch.auth.account import bp as account
     from guidematch.auth.views import bp as auth
+    from guidematch.campaigns.views import bp as campaigns
     from guidematch.core.views import bp as core
     from guidematch.linkpages.views import bp as links
     from guidematch.matchpage.views import bp as matching
@@ -107,8 +108,8 @@ def register_blueprints(app: Flask) -> None:
     from guidematch.sheets.views import bp as sheets
     from guidematch.signup.views import bp as signup
 
-    for blueprint in (core, auth, account, admin, people, privacy, signup, applicants, outbox,
-                      links, pairings, group_meetings, matching, sheets, reports, audit):
+    for blueprint in (core, auth, account, admin, people, privacy, signup, applicants, campaigns,
+                      outbox, links, pairings, group_meetings, matching, sheets, reports, audit):
         app.register_blueprint(blueprint)
 
 

@@ -17,8 +17,8 @@ from guidematch import agreement_texts
 from guidematch import vocabulary as v
 from guidematch.extensions import db
 from guidematch.models import (
-    Attendance, Branch, Consent, Evaluation, GapSnapshot, GroupMeeting, Guide, MeetingLog, Pairing,
-    Pause, Refugee, User,
+    Attendance, Branch, Campaign, Consent, Evaluation, GapSnapshot, GroupMeeting, Guide, MeetingLog,
+    Pairing, Pause, Refugee, User,
 )
 from guidematch import matching as core
 from guidematch.services import clock, matching, proposal_store, proposals, report_figures
@@ -324,6 +324,33 @@ def _consents(branch: Branch, guides, refugees, pairings) -> list[Consent]:
     return consents
 
 
+def _campaigns(rng: random.Random, branch: Branch, guides: list[Guide]) -> None:
+    """Add three recruitment campaigns; about half the guides came through one of them.
+
+    A stream of its own (`rng`), so the rest of the demo is the same with or without them.
+    """
+    made = [Campaign(branch_id=branch.id, name=name, channel=channel, seeks_gender=gender,
+                     created_at=created_at)
+            for name, channel, gender, created_at in (
+                ("Plakater på biblioteket", v.CampaignChannel.POSTER, None, min(g.created_at for g in guides)),
+                ("Radio Tromsø: vi trenger menn", v.CampaignChannel.RADIO, v.Gender.MALE,
+                 min(g.created_at for g in guides)),
+                ("Frivilligsentralen", v.CampaignChannel.PARTNER_ORGANISATION, None,
+                 min(g.created_at for g in guides)))]
+    db.session.add_all(made)
+    db.session.flush()
+    poster, radio, partner = made
+    for guide in guides:
+        draw = rng.random()
+        if guide.gender == v.Gender.MALE and draw < .6:
+            guide.campaign_id = radio.id
+        elif draw < .25:
+            guide.campaign_id = poster.id
+        elif draw < .4:
+            guide.campaign_id = partner.id
+    db.session.flush()
+
+
 def _kind(person) -> str:
     return "guide" if isinstance(person, Guide) else "refugee"
 
@@ -377,6 +404,7 @@ def load(seed: int = 1, today: date | None = None, *, slug: str = "tromso", name
     db.session.flush()
     db.session.add_all(_consents(branch, guides, refugees, pairings))
     db.session.flush()
+    _campaigns(random.Random(seed + 1), branch, guides)
     # The coordinator ran the matching this morning, locked the best proposal, turned the
     # weakest down (never to be proposed again) and ran it again: the proposals wait for review.
     matching.run_matching(branch, today=today, created_by_id=coordinator.id)

@@ -73,6 +73,11 @@ ENUM_LABELS: dict[type[StrEnum], dict[str, object]] = {
         "queued": _l("Waiting to be sent"), "sending": _l("Being sent"), "sent": _l("Sent"),
         "failed": _l("Failed"),
     },
+    v.CampaignChannel: {
+        "poster": _l("Poster"), "newspaper": _l("Newspaper"), "radio": _l("Radio"),
+        "social_media": _l("Social media"), "event": _l("Event"),
+        "partner_organisation": _l("Partner organisation"), "other": _l("Other channel"),
+    },
     v.ConsentKind: {
         "privacy": _l("Privacy statement"), "commitment": _l("Volunteer commitment"),
         "agreement": _l("Pairing agreement"),
@@ -216,7 +221,7 @@ VOCABULARIES.update({
     "pause_reason": ENUM_LABELS[v.PauseReason], "respondent": ENUM_LABELS[v.Respondent],
     "meeting_frequency": ENUM_LABELS[v.MeetingFrequency], "outbox_status": ENUM_LABELS[v.OutboxStatus],
     "consent_kind": ENUM_LABELS[v.ConsentKind], "tag_kind": ENUM_LABELS[TagKind],
-    "mail_kind": ENUM_LABELS[v.MailKind],
+    "mail_kind": ENUM_LABELS[v.MailKind], "campaign_channel": ENUM_LABELS[v.CampaignChannel],
 })
 
 # The Bootstrap colour of each status's badge, by status type (values repeat across types).

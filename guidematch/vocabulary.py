@@ -176,6 +176,18 @@ class MailKind(StrEnum):
 UNSUBSCRIBE_LINK_DAYS = 730
 
 
+class CampaignChannel(StrEnum):
+    """Where a recruitment campaign reaches people (issue 10: which channel brings male guides)."""
+
+    POSTER = "poster"
+    NEWSPAPER = "newspaper"
+    RADIO = "radio"
+    SOCIAL_MEDIA = "social_media"
+    EVENT = "event"
+    PARTNER_ORGANISATION = "partner_organisation"
+    OTHER = "other"
+
+
 class ConsentKind(StrEnum):
     PRIVACY = "privacy"
     COMMITMENT = "commitment"

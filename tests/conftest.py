@@ -208,3 +208,11 @@ def logged_in(auth, coordinator):
     response = auth.login()
     assert response.status_code == 302, "the test coordinator could not log in"
     return coordinator
+
+
+@pytest.fixture
+def english(logged_in, db):
+    """The logged-in coordinator, with English as their language (assertions read English)."""
+    logged_in.locale = "en"
+    db.session.commit()
+    return logged_in

@@ -2,7 +2,8 @@
 
 The pages are found from the app's URL map, so a page added later is counted too.
 The data set is bench/dataset.py's, built through the services at two sizes (the
-benchmark measures the time at the full size: 10,000 refugees).
+benchmark measures the time at the full size: 10,000 refugees); the larger has more
+recruitment campaigns too, so the campaign pages are counted for a few and for many.
 """
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from sqlalchemy import event, func, select
 from bench import dataset
 from guidematch.extensions import db as _db
 from guidematch.models import (
-    GroupMeeting, Guide, MeetingLog, OutboxMessage, Pairing, Refugee, User,
+    Campaign, GroupMeeting, Guide, MeetingLog, OutboxMessage, Pairing, Refugee, User,
 )
 from guidematch.vocabulary import GuideStatus, PairingStatus, RefugeeStatus
 
@@ -44,6 +45,8 @@ def _ids(email: str) -> tuple[dict[str, int], dict[str, dict[str, int]]]:
                                          .where(GroupMeeting.branch_id == branch_id)),
         "message_id": _db.session.scalar(select(func.min(OutboxMessage.id))
                                          .where(OutboxMessage.branch_id == branch_id)),
+        "campaign_id": _db.session.scalar(select(func.min(Campaign.id))
+                                          .where(Campaign.branch_id == branch_id)),
     }
     free = _db.session.scalar(select(func.min(Guide.id)).where(
         Guide.branch_id == branch_id, Guide.status == GuideStatus.AVAILABLE))

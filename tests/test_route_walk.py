@@ -11,13 +11,15 @@ import pytest
 from werkzeug.routing import Rule
 
 from guidematch.extensions import db as _db
-from guidematch.models import GroupMeeting, MeetingLog, OutboxMessage, Pause
-from guidematch.vocabulary import PairingStatus, PauseReason, Role
+from guidematch.models import Campaign, GroupMeeting, MeetingLog, OutboxMessage, Pause
+from guidematch.vocabulary import CampaignChannel, PairingStatus, PauseReason, Role
 from tests import factories
 
 ALWAYS_OPEN = {"static", "bootstrap.static"}
-ID_PARAMETERS = {"guide_id", "refugee_id", "pairing_id", "meeting_id", "message_id", "log_id", "pause_id"}
-PERSON_LINK_PARAMETERS = {"token"}
+ID_PARAMETERS = {"guide_id", "refugee_id", "pairing_id", "meeting_id", "message_id", "log_id", "pause_id",
+                 "campaign_id"}
+# A person's signed link, and a recruitment campaign's public code (/c/<code>): public routes.
+PERSON_LINK_PARAMETERS = {"token", "code"}
 
 
 def _rules(app) -> list[Rule]:
@@ -46,10 +48,12 @@ def other_branch_records(db):
     log = MeetingLog(pairing_id=pairing.id, met_on=date(2026, 1, 6), minutes=90)
     pause = Pause(pairing_id=pairing.id, starts_on=date(2026, 2, 1), ends_on=date(2026, 2, 8),
                   reason=PauseReason.HOLIDAY)
-    _db.session.add_all([meeting, message, log, pause])
+    campaign = Campaign(branch_id=other.id, name="Radio", channel=CampaignChannel.RADIO)
+    _db.session.add_all([meeting, message, log, pause, campaign])
     _db.session.commit()
     return {"guide_id": guide.id, "refugee_id": refugee.id, "pairing_id": pairing.id,
-            "meeting_id": meeting.id, "message_id": message.id, "log_id": log.id, "pause_id": pause.id}
+            "meeting_id": meeting.id, "message_id": message.id, "log_id": log.id, "pause_id": pause.id,
+            "campaign_id": campaign.id}
 
 
 def test_every_url_parameter_follows_the_naming_convention(app):

@@ -33,6 +33,7 @@ NAVIGATION = (
     ("people.guides", _l("Guides")),
     ("people.refugees", _l("Refugees")),
     ("applicants.index", _l("Applicants")),
+    ("campaigns.index", _l("Recruitment")),
     ("matching.index", _l("Matching")),
     ("pairings.index", _l("Pairings")),
     ("meetings.index", _l("Group meetings")),

@@ -185,6 +185,9 @@ class Guide(Profile, Model):
     confidentiality_signed_on: Mapped[date | None] = mapped_column(Date)
     police_certificate_on: Mapped[date | None] = mapped_column(Date)
     rejection_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # The recruitment campaign whose link they signed up through; kept when the campaign goes.
+    campaign_id: Mapped[int | None] = mapped_column(
+        ForeignKey("campaigns.id", ondelete="SET NULL"), index=True)
 
     tags: Mapped[list[GuideTag]] = relationship(
         cascade="all, delete-orphan", lazy="selectin", passive_deletes=True)

@@ -12,6 +12,13 @@ SECTION_TITLES = {
     "waiting": _l("Waiting at the end of the period"), "evaluations": _l("Evaluations"),
 }
 
+# A campaign's figures (report_figures.CAMPAIGN_MEASURES), and the gender of each column.
+CAMPAIGN_MEASURE_LABELS = {
+    "signed_up": _l("Signed up"), "confirmed": _l("Email confirmed"), "approved": _l("Approved"),
+    "paired": _l("Paired"),
+}
+GENDER_COLUMNS = {"male": _l("Men"), "female": _l("Women"), "other": _l("Other")}
+
 _GENDER = {"female": _l("women"), "male": _l("men"), "other": _l("other gender")}
 _REASON = {"moved": _l("moved"), "personal": _l("personal reasons"), "no_contact": _l("no contact"),
            "mismatch": _l("not a good match"), "other": _l("other reason")}

@@ -8,7 +8,9 @@ from flask_login import login_required
 from guidematch import spreadsheets
 from guidematch.admin.views import admin_required
 from guidematch.reports.forms import PeriodForm
-from guidematch.reports.measures import SECTION_TITLES, label, shown
+from guidematch.reports.measures import (
+    CAMPAIGN_MEASURE_LABELS, GENDER_COLUMNS, SECTION_TITLES, label, shown,
+)
 from guidematch.scoping import current_branch
 from guidematch.services import audit, clock, report_figures, report_files, report_national
 
@@ -38,6 +40,9 @@ def index():
     return render_template("reports/index.html", form=form, report=report,
                            titles=SECTION_TITLES, label=label, shown=shown,
                            small_count=report_figures.SMALL_COUNT,
+                           campaign_measures=report_figures.REPORT_CAMPAIGN_MEASURES,
+                           genders=report_figures.CAMPAIGN_GENDERS,
+                           measure_labels=CAMPAIGN_MEASURE_LABELS, gender_columns=GENDER_COLUMNS,
                            query=request.args.to_dict())
 
 

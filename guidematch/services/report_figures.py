@@ -19,6 +19,11 @@ than today. How each "at end" figure is derived when the period ended in the pas
   keeping those whose `waiting_since` is on or before the day, with their waiting
   days counted to the day. Someone paired, withdrawn or erased since is missing.
 - `free_places_*_guides`: as of now (places are not kept per day).
+
+Recruitment campaigns (`campaign_counts`): the guides of each campaign of the branch
+and of no campaign, by gender, for the period or for all time (the campaign pages).
+The report's "guides signed up" and "guides approved" are these counts added up, so
+a campaign's figures always add up to the branch's.
 """
 from __future__ import annotations
 
@@ -34,13 +39,15 @@ from guidematch import programme
 from guidematch.extensions import db
 from guidematch.matching.constraints import gender_wish_met
 from guidematch.models import (
-    Attendance, AuditEvent, Branch, Evaluation, GroupMeeting, Guide, MeetingLog, Pairing,
+    Attendance, AuditEvent, Branch, Campaign, Evaluation, GroupMeeting, Guide, MeetingLog, Pairing,
     Pause, Refugee,
 )
 from guidematch.programme import COUNTED, WeekStatus
 from guidematch.services import clock, eligibility
 from guidematch.services.compliance import iso_monday
-from guidematch.vocabulary import EndReason, Gender, GuideStatus, PairingStatus, RefugeeStatus
+from guidematch.vocabulary import (
+    CampaignChannel, EndReason, Gender, GuideStatus, PairingStatus, RefugeeStatus,
+)
 
 SECTIONS = ("guides", "refugees", "pairings", "hours", "group_meetings", "waiting", "evaluations")
 EARLY_REASONS = tuple(r for r in EndReason if r != EndReason.COMPLETED)
@@ -65,6 +72,41 @@ class Figure:
         return self.value
 
 
+# What a campaign's guides did, in the order pages and files show it.
+CAMPAIGN_MEASURES = ("signed_up", "confirmed", "approved", "paired")
+# The report (and its files) shows these of each campaign; the campaign pages all four.
+REPORT_CAMPAIGN_MEASURES = ("confirmed", "approved")
+# Men first: the campaigns are there to find male guides (DOMAIN.md).
+CAMPAIGN_GENDERS = (Gender.MALE, Gender.FEMALE, Gender.OTHER)
+
+
+@dataclass(frozen=True)
+class CampaignCounts:
+    """A campaign's guides, each measure by gender; `campaign_id` None: through no campaign's link.
+
+    signed_up: every sign-up, confirmed or not (unconfirmed ones go after 30 days);
+    confirmed: not waiting for their email's confirmation (the report's "signed up");
+    approved: approved (dated by the approval); paired: in a pairing that started.
+    """
+
+    campaign_id: int | None
+    name: str
+    channel: CampaignChannel | None
+    counts: dict[str, Counter]
+
+    def count(self, measure: str, gender: str | None = None) -> int:
+        by_gender = self.counts[measure]
+        return by_gender[gender] if gender else sum(by_gender.values())
+
+    def figures(self, measures=REPORT_CAMPAIGN_MEASURES) -> tuple[Figure, ...]:
+        """Return each measure by gender as figures of people (so files show 1 or 2 as "<3")."""
+        return tuple(Figure(f"{m}_{g}", self.count(m, g), "campaigns", True)
+                     for m in measures for g in CAMPAIGN_GENDERS)
+
+    def any(self) -> bool:
+        return any(self.count(m) for m in CAMPAIGN_MEASURES)
+
+
 @dataclass(frozen=True)
 class Report:
     branch_id: int
@@ -72,6 +114,8 @@ class Report:
     end: date
     at_end: date
     figures: tuple[Figure, ...]
+    # Every campaign with a figure in the period, then the sign-ups of no campaign.
+    campaigns: tuple[CampaignCounts, ...] = ()
 
     def value(self, name: str) -> int | float | None:
         return next(f.value for f in self.figures if f.name == name)
@@ -100,7 +144,9 @@ def figures(branch: Branch, start: date, end: date, today: date | None = None) -
         out.append(Figure(name, value, section, people))
 
     begins, ends = clock.day_bounds(start, end)
-    signed_up, approved = _guides(branch.id, begins, ends)
+    campaigns = campaign_counts(branch.id, start, end)
+    signed_up, approved = (sum((c.counts[m] for c in campaigns), Counter())
+                           for m in ("confirmed", "approved"))
     add("guides", "guides_signed_up", sum(signed_up.values()), True)
     for g in GENDERS:
         add("guides", f"guides_signed_up_{g}", signed_up[g], True)
@@ -151,7 +197,8 @@ def figures(branch: Branch, start: date, end: date, today: date | None = None) -
     for word, wish in (("yes", True), ("no", False), ("unsure", None)):
         add("evaluations", f"evaluations_continue_{word}",
             sum(n for (_, w), n in answers.items() if w is wish), True)
-    return Report(branch.id, start, end, at_end, tuple(out))
+    return Report(branch.id, start, end, at_end, tuple(out),
+                  tuple(c for c in campaigns if c.any() or c.campaign_id is None))
 
 
 def months(start: date, end: date) -> list[tuple[date, date]]:
@@ -178,27 +225,48 @@ def _percentile(values: list[int], q: float) -> float | None:
     return float(np.percentile(values, q)) if values else None
 
 
-def _by_gender(rows) -> Counter:
-    return Counter({str(gender): int(n) for gender, n in rows})
+def campaign_counts(branch_id: int, start: date | None = None,
+                    end: date | None = None) -> list[CampaignCounts]:
+    """Return the guides of every campaign of the branch (newest first), then of no campaign.
 
+    With a period, a sign-up counts by the day it was made, an approval by its audit
+    event (`applicants.approve_guide` records it), a pairing by its start; without one,
+    every guide there is. Five queries, however many campaigns.
+    """
+    within = clock.day_bounds(start, end) if start and end else None
 
-def _guides(branch_id: int, begins, ends) -> tuple[Counter, Counter]:
-    """Return guides signed up (confirmed, created in the period) and approved, by gender."""
-    signed_up = db.session.execute(
-        select(Guide.gender, func.count())
-        .where(Guide.branch_id == branch_id, Guide.status != GuideStatus.UNCONFIRMED,
-               Guide.created_at >= begins, Guide.created_at < ends)
-        .group_by(Guide.gender)).all()
-    # An approval is dated by its audit event (`applicants.approve_guide` records it).
-    approved = db.session.execute(
-        select(Guide.gender, func.count(func.distinct(Guide.id)))
-        .join(AuditEvent, and_(AuditEvent.object_id == Guide.id,
-                               AuditEvent.object_type == "guide",
+    def created(column):
+        return () if within is None else (column >= within[0], column < within[1])
+
+    guide = (Guide.branch_id == branch_id,)
+    group = (Guide.campaign_id, Guide.gender)
+    rows = {
+        "signed_up": select(*group, func.count()).where(*guide, *created(Guide.created_at)),
+        "confirmed": select(*group, func.count()).where(
+            *guide, *created(Guide.created_at), Guide.status != GuideStatus.UNCONFIRMED),
+        "approved": select(*group, func.count(func.distinct(Guide.id)))
+        .join(AuditEvent, and_(AuditEvent.object_id == Guide.id, AuditEvent.object_type == "guide",
                                AuditEvent.action == "guide_approved"))
-        .where(Guide.branch_id == branch_id, AuditEvent.branch_id == branch_id,
-               AuditEvent.created_at >= begins, AuditEvent.created_at < ends)
-        .group_by(Guide.gender)).all()
-    return _by_gender(signed_up), _by_gender(approved)
+        .where(*guide, AuditEvent.branch_id == branch_id, *created(AuditEvent.created_at)),
+        "paired": select(*group, func.count(func.distinct(Guide.id)))
+        .join(Pairing, Pairing.guide_id == Guide.id)
+        .where(*guide, Pairing.status.in_(STARTED),
+               *(() if within is None else (Pairing.start_date >= start, Pairing.start_date <= end))),
+    }
+    counts: dict[int | None, dict[str, Counter]] = {}
+    for measure, query in rows.items():
+        for campaign_id, gender, n in db.session.execute(query.group_by(*group)):
+            by_measure = counts.setdefault(campaign_id, {m: Counter() for m in CAMPAIGN_MEASURES})
+            by_measure[measure][str(gender)] += int(n)
+
+    def of(campaign_id, name, channel) -> CampaignCounts:
+        empty = {m: Counter() for m in CAMPAIGN_MEASURES}
+        return CampaignCounts(campaign_id, name, channel, counts.get(campaign_id, empty))
+
+    campaigns = db.session.execute(
+        select(Campaign.id, Campaign.name, Campaign.channel).where(Campaign.branch_id == branch_id)
+        .order_by(Campaign.created_at.desc(), Campaign.id.desc())).all()
+    return [of(*campaign) for campaign in campaigns] + [of(None, "", None)]
 
 
 def _refugees(branch_id: int, begins, ends) -> Counter:

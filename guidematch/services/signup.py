@@ -31,7 +31,7 @@ from guidematch.models import Branch, Consent, Guide, Refugee
 from guidematch.models.branch import new_referral_token
 from guidematch.profile import ProfileRecord
 from guidematch.profile_csv import PARSERS
-from guidematch.services import audit, clock, consents, people, person_mail
+from guidematch.services import audit, campaigns, clock, consents, people, person_mail
 from guidematch.services.person_rules import check_profile
 from guidematch.services.errors import DomainError
 from guidematch.vocabulary import (
@@ -53,10 +53,12 @@ class SignupResult:
 
 @dataclass(frozen=True)
 class GuideExtras:
-    """What a guide's sign-up adds to the profile: the motivation and the commitment seen."""
+    """What a guide's sign-up adds to the profile: the motivation, the commitment seen, and
+    the code of the campaign link they came by (if any)."""
 
     motivation: str
     commitment: ConsentText
+    campaign_code: str = ""
 
 
 @dataclass(frozen=True)
@@ -79,6 +81,10 @@ def register_guide(branch: Branch, profile: ProfileRecord, locale: str,
                     "guide_signed_up", "sign-up form")
     if guide is None:
         return _answer_known(_find(Guide, branch, email), "guide")
+    # An unknown code, or another branch's, is no reason to lose a sign-up: it just counts
+    # under "no campaign".
+    campaign = campaigns.for_signup(branch, extras.campaign_code)
+    guide.campaign_id = campaign.id if campaign is not None else None
     consents.record(guide, GUIDE_PRIVACY, extras.commitment, given_how="sign-up form")
     _send_confirmation(guide, "guide")
     return SignupResult("created", guide)

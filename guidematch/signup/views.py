@@ -32,9 +32,9 @@ from guidematch.extensions import db, limiter
 from guidematch.form_errors import show_error
 from guidematch.models import Branch
 from guidematch.scoping import current_branch, public
-from guidematch.services import clock, signup
+from guidematch.services import campaigns, clock, signup
 from guidematch.services.errors import DomainError
-from guidematch.signup.forms import GuideSignupForm, ReferralForm, RefugeeSignupForm
+from guidematch.signup.forms import GuideSignupForm, ReferralForm, RefugeeSignupForm, campaign_code
 from guidematch.vocabulary import CONFIRM_LINK_DAYS, UNCONFIRMED_PURGE_DAYS
 
 bp = Blueprint("signup", __name__)
@@ -138,11 +138,14 @@ def _guide_page(limited_minutes: int | None = None):
         return chooser
     form = GuideSignupForm(districts=branch.districts)
     _prefill_locale(form)
+    if not form.is_submitted():
+        form.campaign.data = campaign_code(request.args.get("campaign", ""))
     commitment = guide_commitment(branch)
     if limited_minutes is None and form.validate_on_submit():
         if form.is_bot():
             return redirect(url_for("signup.thanks", kind="guide"))
-        extras = signup.GuideExtras(motivation=form.motivation.data or "", commitment=commitment)
+        extras = signup.GuideExtras(motivation=form.motivation.data or "", commitment=commitment,
+                                    campaign_code=form.campaign.data or "")
         try:
             _save(lambda: signup.register_guide(branch, form.profile_record("guide"),
                                                 form.locale.data, extras))
@@ -152,6 +155,21 @@ def _guide_page(limited_minutes: int | None = None):
             return redirect(url_for("signup.thanks", kind="guide"))
     return _render("signup/guide.html", form=form, branch=branch, privacy=GUIDE_PRIVACY,
                    commitment=commitment, limited_minutes=limited_minutes)
+
+
+@bp.route("/c/<code>")
+@public
+def campaign_link(code: str):
+    """Open the guide sign-up of a recruitment campaign's branch, the campaign's code carried along.
+
+    A short link of its own, not the sign-up's address with `?branch=..&campaign=..`:
+    people type it from a poster, a newspaper or the radio. An unknown code still
+    leads to the sign-up (the branch chooser), so a mistyped link loses nobody.
+    """
+    campaign = campaigns.by_code(code)
+    if campaign is None:
+        return redirect(url_for("signup.guide"))
+    return redirect(url_for("signup.guide", branch=campaign.branch.slug, campaign=campaign.code))
 
 
 @bp.route("/signup/refugee", methods=["GET", "POST"])

@@ -1,7 +1,7 @@
 """The recruitment gap of each day, for the dashboard's 12-month trend
 
 Revision ID: e5b1d9a07c42
-Revises: c4e8a2f17d93
+Revises: e5a1c9d27b40
 Create Date: 2026-12-03 09:20:00
 
 Starts empty: a past day's gap cannot be computed again (no history of who waited).
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'e5b1d9a07c42'
-down_revision = 'c4e8a2f17d93'
+down_revision = 'e5a1c9d27b40'
 branch_labels = None
 depends_on = None
 

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from guidematch import demo, links
 from guidematch.extensions import db as _db
 from guidematch.models import (
-    Attendance, GroupMeeting, Guide, MeetingLog, OutboxMessage, Pairing, Refugee, User,
+    Attendance, Campaign, GroupMeeting, Guide, MeetingLog, OutboxMessage, Pairing, Refugee, User,
 )
 from guidematch.programme import week_key
 from guidematch.services import (
@@ -52,6 +52,7 @@ def _walk(app, branch) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
     upcoming = _one(GroupMeeting, GroupMeeting.branch_id == branch.id, GroupMeeting.starts_at > clock.now())
     group_meetings.send_invitations(upcoming)
     invited = _one(Attendance, Attendance.meeting_id == upcoming.id, Attendance.refugee_id.is_not(None))
+    campaign = _one(Campaign, Campaign.branch_id == branch.id)
     message = OutboxMessage(branch_id=branch.id, to_address="kari@example.org", subject="Hei",
                             body_text="Hei Kari", body_html="<p>Hei Kari</p>")
     _db.session.add(message)
@@ -86,6 +87,10 @@ def _walk(app, branch) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
         "reports.index": path("reports.index"),
         "outbox.show": path("outbox.show", message_id=message.id),
         "signup.referral_link": path("signup.referral_link"),
+        "campaigns.index": path("campaigns.index"), "campaigns.new": path("campaigns.new"),
+        "campaigns.detail": path("campaigns.detail", campaign_id=campaign.id),
+        "campaigns.edit": path("campaigns.edit", campaign_id=campaign.id),
+        "campaigns.poster": path("campaigns.poster", campaign_id=campaign.id, lang="en"),
         "admin.settings": path("admin.settings"),
         "account.index": path("account.index"),
         "account.change_password": path("account.change_password"),
@@ -106,6 +111,8 @@ def _walk(app, branch) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
         # walks the code and set-up pages it shows during one.
         "auth.second_step": path("auth.second_step"),
         "signup.guide": path("signup.guide"), "signup.refugee": path("signup.refugee"),
+        # A campaign's short link: it opens the guide sign-up with the campaign's code.
+        "signup.campaign_link": path("signup.campaign_link", code=campaign.code),
         "signup.thanks": path("signup.thanks", kind="guide"),
         "signup.privacy": path("signup.privacy"),
         "signup.referral": path("signup.referral", token=branch.referral_token),

@@ -40,13 +40,13 @@ def test_the_csv_is_one_row_per_measure_with_every_number_as_it_is(runner, known
     assert got["group_meeting_attendance_rate"] == repr(2 / 3)  # unrounded
 
 
-def test_the_xlsx_has_the_summary_and_a_sheet_per_month(runner, known, tmp_path):
+def test_the_xlsx_has_the_summary_a_sheet_per_month_and_one_per_campaign(runner, known, tmp_path):
     out = tmp_path / "report.xlsx"
     args = ["report", "--branch", "tromso", "--from", "2026-09-01", "--to", "2026-10-31"]
     result = runner.invoke(args=[*args, "--format", "xlsx", "--out", str(out)])
     assert result.exit_code == 0, result.output
     book = load_workbook(out)
-    assert book.sheetnames == ["Summary", "Per month"]
+    assert book.sheetnames == ["Summary", "Per month", "Per campaign"]
     summary = list(book["Summary"].iter_rows(values_only=True))
     assert summary[0] == ("measure", "value")
     detail = {row[0]: row[1:] for row in book["Per month"].iter_rows(values_only=True)}
@@ -55,6 +55,10 @@ def test_the_xlsx_has_the_summary_and_a_sheet_per_month(runner, known, tmp_path)
     assert detail["pairings_started"] == (0, 1)
     assert detail["group_meetings_held"] == (1, 2)
     assert dict(summary[1:])["group_meetings_held"] == 3
+    # The known branch ran no campaign: every guide is under "no campaign", numbers as they are.
+    campaigns = list(book["Per campaign"].iter_rows(values_only=True))
+    assert campaigns[1:] == [("(no campaign)", None, 2, 2, 0, 1, 0, 0)]
+    assert sum(campaigns[1][2:5]) == dict(summary[1:])["guides_signed_up"]
 
 
 @pytest.mark.parametrize("change, message", [
