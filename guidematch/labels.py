@@ -142,6 +142,8 @@ AUDIT_ACTION_LABELS: dict[str, object] = {
     "password_changed": _l("Changed their password"), "password_reset": _l("Password reset"),
     "two_factor_on": _l("Two-step login turned on"), "two_factor_off": _l("Two-step login turned off"),
     "recovery_codes_renewed": _l("Recovery codes renewed"),
+    "campaign_created": _l("Recruitment campaign created"),
+    "campaign_changed": _l("Recruitment campaign changed"),
     "user_created": _l("User account created"), "user_activated": _l("User account activated"),
     "user_deactivated": _l("User account deactivated"),
     "branch_created": _l("Branch created"), "branch_settings_changed": _l("Branch settings changed"),
@@ -189,6 +191,7 @@ AUDIT_OBJECT_LABELS: dict[str, object] = {
     "meetinglog": _l("Meeting log"), "pause": _l("Pause"), "evaluation": _l("Evaluation"),
     "groupmeeting": _l("Group meeting"), "matchexclusion": _l("Exclusion from matching"),
     "user": _l("User account"), "branch": _l("Branch"), "outboxmessage": _l("Email"),
+    "campaign": _l("Recruitment campaign"),
 }
 
 # Who acted when no one was logged in; "system" and "cli" (cron, commands) read "System".
