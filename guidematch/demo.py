@@ -17,8 +17,8 @@ from guidematch import agreement_texts
 from guidematch import vocabulary as v
 from guidematch.extensions import db
 from guidematch.models import (
-    Attendance, Branch, Campaign, Consent, Evaluation, GapSnapshot, GroupMeeting, Guide, MeetingLog,
-    Pairing, Pause, Refugee, User,
+    Attendance, AuditEvent, Branch, Campaign, Consent, Evaluation, GapSnapshot, GroupMeeting, Guide,
+    MeetingLog, Pairing, Pause, Refugee, User,
 )
 from guidematch import matching as core
 from guidematch.services import clock, matching, proposal_store, proposals, report_figures
@@ -308,6 +308,18 @@ def _gap_history(rng: random.Random, branch: Branch, today: date) -> list[GapSna
     return rows
 
 
+def _approvals(branch: Branch, coordinator: User, guides: list[Guide]) -> list[AuditEvent]:
+    """The approval events `applicants.approve_guide` would have written (the report and the
+    campaign figures count approvals by them), on the day each vetted guide finished the course."""
+    vetted = (v.GuideStatus.APPROVED, v.GuideStatus.AVAILABLE, v.GuideStatus.PAIRED)
+    return [AuditEvent(branch_id=branch.id, user_id=coordinator.id, actor="coordinator",
+                       action="guide_approved", object_type="guide", object_id=guide.id,
+                       details={"police_certificate": guide.police_certificate_on is not None},
+                       created_at=_at(guide.intro_course_on, 15))
+            for guide in guides
+            if guide.status in vetted and guide.intro_course_on]
+
+
 def _consents(branch: Branch, guides, refugees, pairings) -> list[Consent]:
     """Everyone accepted the privacy statement when registering; pairs accepted their agreement."""
     consents = [Consent(branch_id=branch.id, kind=v.ConsentKind.PRIVACY, text_version="1",
@@ -403,6 +415,7 @@ def load(seed: int = 1, today: date | None = None, *, slug: str = "tromso", name
     db.session.add_all([*guides, *refugees, *pairings, *rows])
     db.session.flush()
     db.session.add_all(_consents(branch, guides, refugees, pairings))
+    db.session.add_all(_approvals(branch, coordinator, guides))
     db.session.flush()
     _campaigns(random.Random(seed + 1), branch, guides)
     # The coordinator ran the matching this morning, locked the best proposal, turned the

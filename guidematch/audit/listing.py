@@ -17,7 +17,7 @@ from guidematch.extensions import db
 from guidematch.labels import (
     AUDIT_ACTOR_LABELS, label,
 )
-from guidematch.models import AuditEvent, GroupMeeting, Guide, Pairing, Refugee, User
+from guidematch.models import AuditEvent, Campaign, GroupMeeting, Guide, Pairing, Refugee, User
 from guidematch.paging import Pager
 from guidematch.services.pairing_names import lean_people
 from guidematch.scoping import branch_select, current_branch
@@ -140,12 +140,14 @@ def _rows(events: list[AuditEvent]) -> list[Row]:
     pairings = _by_id(Pairing, {p for p in map(_pairing_id, events) if p}, branch_id, *lean_people())
     meetings = _by_id(GroupMeeting, _ids(events, "groupmeeting"), branch_id,
                       load_only(GroupMeeting.id, GroupMeeting.title, GroupMeeting.starts_at))
+    campaigns = _by_id(Campaign, _ids(events, "campaign"), branch_id,
+                       load_only(Campaign.id, Campaign.name))
     user_ids = _ids(events, "user") | {e.user_id for e in events if e.user_id}
     users = dict(db.session.execute(select(User.id, User.name).where(User.id.in_(user_ids))).all())
     rows = []
     for event in events:
         pairing = pairings.get(_pairing_id(event))
-        about = _about(event, people, pairing, meetings, users)
+        about = _about(event, people, pairing, meetings, users, campaigns)
         rows.append(Row(event, _who(event, users), label(event.action, "audit_action"), about,
                         _pairing_link(pairing) if event.object_type != "pairing" and pairing else None,
                         _details(event)))
@@ -175,7 +177,7 @@ def _named(event: AuditEvent) -> str:
     return f"{kind} {event.object_id}" if event.object_id else kind
 
 
-def _about(event, people, pairing, meetings, users) -> About | None:
+def _about(event, people, pairing, meetings, users, campaigns) -> About | None:
     kind, record_id = event.object_type, event.object_id
     if not kind:
         return None
@@ -192,6 +194,10 @@ def _about(event, people, pairing, meetings, users) -> About | None:
         return About(meetings[record_id].title, "meetings.attendance", {"meeting_id": record_id})
     if kind == "user" and record_id in users:
         return About(users[record_id])
+    if kind == "campaign" and record_id in campaigns:
+        return About(campaigns[record_id].name, "campaigns.detail", {"campaign_id": record_id})
+    if kind == "branch" and record_id == current_branch().id:
+        return About(current_branch().name)
     return About(_named(event))
 
 

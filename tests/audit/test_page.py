@@ -200,3 +200,16 @@ def test_events_written_through_the_services_appear(client, db, branch, english)
 
 def test_the_page_needs_a_login(client):
     assert client.get("/audit").status_code == 302
+
+
+def test_a_campaign_and_the_branch_are_named_by_their_names(client, english, branch, db):
+    from guidematch.services import campaigns
+    from guidematch.vocabulary import CampaignChannel
+
+    campaign = campaigns.create_campaign(branch, campaigns.CampaignValues("Radio Tromsø", CampaignChannel.RADIO))
+    event("branch_settings_changed", branch)
+    db.session.commit()
+    shown = rows(get(client))
+    assert "Recruitment campaign created" in shown[0] and "Radio Tromsø" in shown[0]
+    assert "Branch settings changed" in shown[1] and "Tromsø" in shown[1]
+    assert f'href="/campaigns/{campaign.id}"' in get(client)
