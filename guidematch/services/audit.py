@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask_login import current_user
 
 from guidematch.extensions import db
-from guidematch.models import AuditEvent
+from guidematch.models import AuditEvent, Branch
 
 
 def record(action: str, obj=None, *, branch_id: int | None = None, actor: str = "",
@@ -16,8 +16,10 @@ def record(action: str, obj=None, *, branch_id: int | None = None, actor: str = 
             user_id = current_user.id
     except RuntimeError:  # outside a request (CLI)
         pass
+    if branch_id is None:  # an event about a branch belongs to that branch's log
+        branch_id = obj.id if isinstance(obj, Branch) else getattr(obj, "branch_id", None)
     event = AuditEvent(
-        branch_id=branch_id if branch_id is not None else getattr(obj, "branch_id", None),
+        branch_id=branch_id,
         user_id=user_id,
         actor=actor or ("coordinator" if user_id else "system"),
         action=action,
