@@ -22,6 +22,12 @@ def new_campaign_code() -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
 
 
+def normal_code(value: str | None) -> str:
+    """Return `value` as a code we could have made (any case, spaces around ignored), or ""."""
+    value = (value or "").strip().lower()
+    return value if len(value) == CODE_LENGTH and set(value) <= set(CODE_ALPHABET) else ""
+
+
 class Campaign(Model):
     __tablename__ = "campaigns"
     __table_args__ = (UniqueConstraint("branch_id", "name"),)

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from guidematch import links
 from guidematch.extensions import db
 from guidematch.models import Branch, Campaign
-from guidematch.models.campaign import CODE_ALPHABET, CODE_LENGTH
+from guidematch.models.campaign import normal_code
 from guidematch.services import audit
 from guidematch.services.errors import DomainError
 from guidematch.vocabulary import LANGUAGE_CODES, CampaignChannel, Gender
@@ -62,8 +62,8 @@ def change_campaign(campaign: Campaign, values: CampaignValues) -> list[str]:
 
 def by_code(code: str | None) -> Campaign | None:
     """Return the campaign of a link's code (any case, spaces around ignored), or None."""
-    code = (code or "").strip().lower()
-    if len(code) != CODE_LENGTH or not set(code) <= set(CODE_ALPHABET):
+    code = normal_code(code)
+    if not code:
         return None  # not a code we make: no query
     return db.session.scalar(select(Campaign).where(Campaign.code == code))
 

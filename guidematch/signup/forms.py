@@ -21,7 +21,7 @@ from wtforms.validators import (
 )
 
 from guidematch.form_kit import Form, MultiCheckboxField
-from guidematch.models.campaign import CODE_ALPHABET, CODE_LENGTH
+from guidematch.models.campaign import normal_code
 from guidematch.profile import ProfileRecord
 from guidematch.profile_csv import COLUMNS, PARSERS
 from guidematch.signup import choices
@@ -158,15 +158,10 @@ class PersonFields(HoneypotMixin, Form):
             raise ValidationError(_l("Please choose one."))
 
 
-def campaign_code(value):
-    """Keep only what could be a campaign's code: a hidden field must never refuse a sign-up."""
-    value = (value or "").strip().lower()
-    return value if len(value) <= CODE_LENGTH and set(value) <= set(CODE_ALPHABET) else ""
-
-
 class GuideSignupForm(PersonFields):
     # The campaign link's code (/c/<code>), carried from the link to the post.
-    campaign = HiddenField(filters=[campaign_code])
+    # normal_code keeps only what could be a code: a hidden field must never refuse a sign-up.
+    campaign = HiddenField(filters=[normal_code])
     activities = MultiCheckboxField(_l("Would like to help with"),
                                     choices=choices.vocabulary("activity"))
     has_car = BooleanField(_l("Has a car (needed for driving practice)"), render_kw={"value": "yes"})

@@ -34,7 +34,8 @@ from guidematch.models import Branch
 from guidematch.scoping import current_branch, public
 from guidematch.services import campaigns, clock, signup
 from guidematch.services.errors import DomainError
-from guidematch.signup.forms import GuideSignupForm, ReferralForm, RefugeeSignupForm, campaign_code
+from guidematch.models.campaign import normal_code
+from guidematch.signup.forms import GuideSignupForm, ReferralForm, RefugeeSignupForm
 from guidematch.vocabulary import CONFIRM_LINK_DAYS, UNCONFIRMED_PURGE_DAYS
 
 bp = Blueprint("signup", __name__)
@@ -139,7 +140,7 @@ def _guide_page(limited_minutes: int | None = None):
     form = GuideSignupForm(districts=branch.districts)
     _prefill_locale(form)
     if not form.is_submitted():
-        form.campaign.data = campaign_code(request.args.get("campaign", ""))
+        form.campaign.data = normal_code(request.args.get("campaign", ""))
     commitment = guide_commitment(branch)
     if limited_minutes is None and form.validate_on_submit():
         if form.is_bot():
