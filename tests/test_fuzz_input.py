@@ -17,10 +17,12 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from guidematch.extensions import db as _db
-from guidematch.models import GroupMeeting, MeetingLog, Model, OutboxMessage, Pause
+from guidematch.models import Campaign, GroupMeeting, MeetingLog, Model, OutboxMessage, Pause
 from guidematch.programme import week_key
 from guidematch.services import mail_choices, person_links, signup
-from guidematch.vocabulary import GuideStatus, MailKind, PairingStatus, PauseReason, Respondent
+from guidematch.vocabulary import (
+    CampaignChannel, GuideStatus, MailKind, PairingStatus, PauseReason, Respondent,
+)
 from tests import factories
 from tests.signup.conftest import guide_form, refugee_form
 
@@ -75,7 +77,8 @@ def world(db, branch, logged_in):
     log = MeetingLog(pairing_id=active.id, met_on=date(2026, 9, 8), minutes=90)
     pause = Pause(pairing_id=active.id, starts_on=date(2026, 10, 1), ends_on=date(2026, 10, 8),
                   reason=PauseReason.HOLIDAY)
-    _db.session.add_all([meeting, message, log, pause])
+    campaign = Campaign(branch_id=branch.id, name="Radio", channel=CampaignChannel.RADIO)
+    _db.session.add_all([meeting, message, log, pause, campaign])
     _db.session.commit()
     guide_side = Respondent.GUIDE
     tokens = {
@@ -95,7 +98,8 @@ def world(db, branch, logged_in):
         tokens[endpoint] = tokens["links.weekly_log_form"]
     ids = {"guide_id": applicant.id, "refugee_id": refugee.id, "pairing_id": active.id,
            "meeting_id": meeting.id, "message_id": message.id, "log_id": log.id,
-           "pause_id": pause.id, "proposal_id": proposed.id}  # matching's routes act on proposals
+           "pause_id": pause.id, "proposal_id": proposed.id,  # matching's routes act on proposals
+           "campaign_id": campaign.id, "code": campaign.code}
     return {"ids": ids, "tokens": tokens}
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 
 from guidematch.extensions import db as _db
-from guidematch.models import GroupMeeting, MeetingLog, OutboxMessage, Pause
+from guidematch.models import Campaign, GroupMeeting, MeetingLog, OutboxMessage, Pause
 from guidematch.services import person_links
-from guidematch.vocabulary import PauseReason, Respondent
+from guidematch.vocabulary import CampaignChannel, PauseReason, Respondent
 from tests import factories
 
 
@@ -20,11 +20,13 @@ def _own_records(branch) -> tuple[dict, object]:
     log = MeetingLog(pairing_id=pairing.id, met_on=date(2026, 1, 6), minutes=90)
     pause = Pause(pairing_id=pairing.id, starts_on=date(2026, 2, 1), ends_on=date(2026, 2, 8),
                   reason=PauseReason.HOLIDAY)
-    _db.session.add_all([meeting, message, log, pause])
+    campaign = Campaign(branch_id=branch.id, name="Radio", channel=CampaignChannel.RADIO)
+    _db.session.add_all([meeting, message, log, pause, campaign])
     _db.session.commit()
     return ({"guide_id": guide.id, "refugee_id": refugee.id, "pairing_id": pairing.id,
              "meeting_id": meeting.id, "message_id": message.id, "log_id": log.id,
-             "pause_id": pause.id, "token": "not-a-real-token", "filename": "css/app.css"},
+             "pause_id": pause.id, "token": "not-a-real-token", "filename": "css/app.css",
+             "campaign_id": campaign.id, "code": campaign.code},
             pairing)
 
 

@@ -93,14 +93,14 @@ def _counts(client) -> dict[str, int]:
     refugees = client.get("/refugees").get_data(as_text=True)
     guides = client.get("/guides").get_data(as_text=True)
 
-    def stat(page, label):  # the number on a dashboard card, then its label
-        return int(re.search(r'display-6">(\d+)</div>\s*<a[^>]*>' + label, page).group(1))
+    def said(page, words):  # a number the dashboard says in a sentence
+        return int(re.search(r"(\d+) " + words, page).group(1))
 
     def tab(page, label):  # a list's status tab: the label, then its count
         return int(re.search(label + r' <span class="badge[^"]*">(\d+)</span>', page).group(1))
     return {
-        "dashboard waiting": stat(dashboard, "Flyktninger som venter på guide"),
-        "dashboard guides": stat(dashboard, "Guider klare for en flyktning"),
+        "dashboard waiting": said(dashboard, "flyktning(?:er)? venter på en guide"),
+        "dashboard guides": said(dashboard, "guider? kan ta imot en flyktning nå"),
         "matching waiting": int(re.search(r"<strong>(\d+)</strong> flyktninger venter",
                                           matching).group(1)),
         "matching guides": int(re.search(r"<strong>(\d+)</strong> tilgjengelige guider",
