@@ -51,7 +51,7 @@ class Overview:
     trend: list[gap_history.Month]
     applied: int
     can_guide: int
-    pairings: dict[PairingStatus, int]
+    active_pairings: int
     at_risk: Listed
     agreements: Listed
     evaluations: Listed
@@ -59,12 +59,10 @@ class Overview:
     failed_mail: int
 
 
-def _pairings_by_status(branch_id: int) -> dict[PairingStatus, int]:
-    rows = db.session.execute(select(Pairing.status, func.count()).where(Pairing.branch_id == branch_id)
-                              .group_by(Pairing.status)).all()
-    counts = dict.fromkeys(PairingStatus, 0)
-    counts.update({PairingStatus(status): n for status, n in rows})
-    return counts
+def _count(branch_id: int, model, *where) -> int:
+    """Count the branch's rows of `model` that hold `where`."""
+    return db.session.scalar(select(func.count()).select_from(model)
+                             .where(model.branch_id == branch_id, *where)) or 0
 
 
 def _at_risk(branch: Branch, today: date) -> Listed:
@@ -85,18 +83,15 @@ def _next_meeting(branch_id: int) -> GroupMeeting | None:
 def overview(branch: Branch, today: date) -> Overview:
     """Return everything the branch's dashboard shows on `today`."""
     waiting = report_figures.waiting_now(branch.id, today)
-    applied = db.session.scalar(select(func.count()).select_from(Guide).where(
-        Guide.branch_id == branch.id, Guide.status == GuideStatus.APPLIED))
     return Overview(
         waiting=waiting,
         trend=gap_history.trend(branch, today, waiting.gap),
-        applied=applied or 0,
+        applied=_count(branch.id, Guide, Guide.status == GuideStatus.APPLIED),
         can_guide=eligibility.count(eligibility.can_guide_select(branch.id)),
-        pairings=_pairings_by_status(branch.id),
+        active_pairings=_count(branch.id, Pairing, Pairing.status == PairingStatus.ACTIVE),
         at_risk=_at_risk(branch, today),
         agreements=Listed.of(digest.overdue_agreements(branch, today)),
         evaluations=Listed.of(digest.overdue_evaluations(branch, today)),
         next_meeting=_next_meeting(branch.id),
-        failed_mail=db.session.scalar(select(func.count()).select_from(OutboxMessage).where(
-            OutboxMessage.branch_id == branch.id, OutboxMessage.status == OutboxStatus.FAILED)) or 0,
+        failed_mail=_count(branch.id, OutboxMessage, OutboxMessage.status == OutboxStatus.FAILED),
     )

@@ -124,7 +124,6 @@ def test_what_is_late_is_listed_with_full_names(client, auth, english, branch, d
     meeting = page.split("Next group meeting")[1]
     assert "Desembermøte" in meeting and "Avlyst" not in meeting
     assert "Emails that failed 1" in page
-    assert late.id  # the late pairing is linked
     assert f'href="/pairings/{late.id}"' in client.get("/").get_data(as_text=True)
 
 
@@ -161,3 +160,16 @@ def test_bars_are_as_long_as_their_values_and_lines_break_where_nothing_was_reco
     line = charts.lines(["jan", "feb", "mar", "apr"], [[1, None, 3, 4]]).lines[0]
     assert [len(s) for s in line.segments] == [1, 2]
     assert [p.value for p in line.points] == [1, 3, 4]
+
+
+def test_a_long_list_stops_at_five_and_links_to_the_rest(client, auth, english, branch, at_noon):
+    for i in range(6):
+        factories.make_pairing(
+            factories.make_guide(branch, first_name=f"Guide{i}", status=GuideStatus.PAIRED),
+            factories.make_refugee(branch, status=RefugeeStatus.PAIRED),
+            PairingStatus.AWAITING_AGREEMENT, confirmed_at=NOON - timedelta(days=9))
+    auth.login()
+    page = client.get("/").get_data(as_text=True)
+    agreements = page.split('id="agreements-heading"')[1].split('aria-labelledby="evaluations-heading"')[0]
+    assert agreements.count('href="/pairings/') == 5
+    assert '<a href="/pairings?tab=awaiting_agreement">and 1 more</a>' in agreements
