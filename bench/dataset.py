@@ -71,6 +71,11 @@ class Built:
     seconds: float = 0.0
 
 
+def coordinator_email(slug: str, suffix: str = "") -> str:
+    """The login of a branch's coordinator in the data set."""
+    return f"koordinator@{slug}{suffix}.example.org"
+
+
 def _approve(rng: random.Random, guide: Guide, today: date) -> None:
     interview = today - timedelta(days=rng.randint(30, 700))
     police = interview + timedelta(days=10) if rng.random() < .5 else None
@@ -121,7 +126,7 @@ def _branch(rng: random.Random, synth, slug: str, n_refugees: int, n_guides: int
     name = synth.BRANCHES[slug][0]
     branch = branches.create_branch(slug + suffix, f"{name} Røde Kors{suffix}")
     branch.districts = list(synth.BRANCHES[slug][3])
-    email = f"koordinator@{slug}{suffix}.example.org"
+    email = coordinator_email(slug, suffix)
     accounts.create_user(email, f"Koordinator {name}", PASSWORD, Role.COORDINATOR, branch)
     guide_rows = [synth.guide(rng, counts.get("guides", 0) + i, slug, today)
                   for i in range(1, n_guides + 1)]

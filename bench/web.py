@@ -2,6 +2,8 @@
 
     python bench/web.py                       # the issue's size, both databases (long)
     python bench/web.py --size small --db sqlite --requests 20   # a quick try
+    python bench/web.py --db postgresql --keep      # keep the built database, print its URL
+    python bench/web.py --reuse URL                 # measure a kept database again, no build
 
 For each database: a fresh database is migrated and filled by bench/dataset.py
 (through the app's services; the time it takes is printed), gunicorn serves
@@ -79,6 +81,13 @@ def build_database(url: str, scale: float) -> tuple[str, float]:
     print(f"  data set: {counts}")
     print(f"  building took {built.seconds:.0f} s")
     return built.coordinators[dataset.SHAPE[0][0]], built.seconds
+
+
+def _coordinator() -> str:
+    """The biggest branch's coordinator in a database built before (--reuse)."""
+    from bench import dataset
+
+    return dataset.coordinator_email(dataset.SHAPE[0][0])
 
 
 def pages(url: str, email: str) -> list[tuple[str, str]]:
@@ -265,18 +274,24 @@ def _timed(browser: Browser, name: str, path: str, requests: int, queries: int |
     return row
 
 
-def run_one(db_kind: str, scale: float, requests: int, workers: int) -> str:
-    print(f"== {db_kind} (scale {scale})", flush=True)
-    folder = tempfile.mkdtemp(prefix="guidematch-bench-")
-    if db_kind == "postgresql":
+def run_one(db_kind: str, scale: float, requests: int, workers: int,
+            keep: bool = False, reuse: str = "") -> str:
+    print(f"== {db_kind} (scale {scale})" + (f" on {reuse}" if reuse else ""), flush=True)
+    name = ""
+    if reuse:
+        url = reuse
+    elif db_kind == "postgresql":
         name = f"guidematch_bench_{secrets.token_hex(4)}"
         _pg_admin(f'CREATE DATABASE "{name}"')
         url = _pg_url(name)
     else:
-        name, url = "", f"sqlite:///{Path(folder) / 'bench.sqlite'}"
+        folder = tempfile.mkdtemp(prefix="guidematch-bench-")
+        url = f"sqlite:///{Path(folder) / 'bench.sqlite'}"
     process = None
     try:
-        email, _seconds = build_database(url, scale)
+        email = _coordinator() if reuse else build_database(url, scale)[0]
+        if keep:
+            print(f"  kept: --reuse '{url}'", flush=True)
         listed = pages(url, email)
         queries = count_queries(url, email, listed)
         process, base = serve(url, workers)
@@ -285,7 +300,7 @@ def run_one(db_kind: str, scale: float, requests: int, workers: int) -> str:
         if process is not None:
             os.killpg(process.pid, signal.SIGTERM)
             process.wait(timeout=30)
-        if name:
+        if name and not keep:
             _pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     worst = max(rows, key=lambda r: r["p95"])
     worst_page = worst["page"].replace(" ", "_")
@@ -304,9 +319,16 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=50,
                         help="timed requests per page (>= 50 for p95)")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
+    parser.add_argument("--keep", action="store_true",
+                        help="keep the built database and print the URL for --reuse")
+    parser.add_argument("--reuse", metavar="URL", default="",
+                        help="measure a database kept by --keep (no build; --db names its kind)")
     args = parser.parse_args()
     kinds = ("postgresql", "sqlite") if args.db == "both" else (args.db,)
-    lines = [run_one(kind, SIZES[args.size], args.requests, args.workers) for kind in kinds]
+    if args.reuse and len(kinds) > 1:
+        parser.error("--reuse measures one database: give --db postgresql or --db sqlite")
+    lines = [run_one(kind, SIZES[args.size], args.requests, args.workers, args.keep, args.reuse)
+             for kind in kinds]
     print("\n".join(lines))
 
 

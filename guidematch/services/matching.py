@@ -17,6 +17,7 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
+import numpy as np
 from flask_babel import get_locale, get_translations
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -26,6 +27,7 @@ from sqlalchemy.orm import lazyload
 from guidematch import matching as core
 from guidematch.extensions import db
 from guidematch.matching import Forbidden, MatchInputError, Reason, gender_wish_met
+from guidematch.matching.constraints import may_be_minor
 from guidematch.models import Branch, Guide, Pairing, Refugee
 from guidematch.services import (
     audit, clock, eligibility, profile_rows, proposal_store, waiting,
@@ -215,6 +217,33 @@ def rule_words(guide: Guide, refugee: Refugee, code: Forbidden) -> str:
     return "; ".join(wishes) or rule_text(code)
 
 
+def _waiting_company(branch_id: int, refugee_id: int, today: date) -> list[int]:
+    """The waiting refugees that decide a pair's waiting part, as the whole list would.
+
+    The core compares a refugee with the guide's shortest and longest waiter among
+    the refugees the hard rules allow with the guide (`Scorer._waits`), and the hard
+    rules read only a refugee's type (constraints.rule_table: gender, gender wish,
+    pets, possibly a minor). So the newest and the oldest waiter of each type give
+    the same shortest and longest as the whole list: a score of 2,000 waiting
+    loads a few dozen profiles instead of every one.
+    """
+    rows = db.session.execute(
+        eligibility.waiting_select(branch_id).where(Refugee.id != refugee_id)
+        .with_only_columns(Refugee.id, Refugee.gender, Refugee.gender_preference,
+                           Refugee.pets_ok, Refugee.birth_year, Refugee.waiting_since)).all()
+    if not rows:
+        return []
+    minor = may_be_minor(np.array([np.nan if r.birth_year is None else r.birth_year
+                                   for r in rows]), today)
+    oldest: dict[tuple, int] = {}  # kind -> id; waiting_select lists the longest waiting first
+    newest: dict[tuple, int] = {}
+    for row, young in zip(rows, minor.tolist()):
+        kind = (row.gender, row.gender_preference, row.pets_ok, young)
+        oldest.setdefault(kind, row.id)
+        newest[kind] = row.id
+    return sorted({*oldest.values(), *newest.values()})
+
+
 def score_pair(guide: Guide, refugee: Refugee, *, weights: Mapping[str, float] | None = None,
                today: date | None = None) -> PairScore:
     """Score one guide with one refugee, as the core does; say which hard rule breaks, if any.
@@ -226,9 +255,8 @@ def score_pair(guide: Guide, refugee: Refugee, *, weights: Mapping[str, float] |
     today = today or clock.today()
     weights = weights_for(guide.branch, weights)
     g, r = eligibility.guide_record(guide, max(guide.capacity, 1)), record_from_person(refugee)
-    waiting_ids = set(db.session.scalars(eligibility.waiting_select(guide.branch_id)
-                                         .with_only_columns(Refugee.id))) - {refugee.id}
-    others = list(profile_rows.records(Refugee, waiting_ids).values())  # as a run builds them
+    company = _waiting_company(guide.branch_id, refugee.id, today)
+    others = list(profile_rows.records(Refugee, company).values())  # as a run builds them
     excluded = [(g.id, r.id)] if proposal_store.is_excluded(guide, refugee) else []
     table = core.score_matrix([g], [r, *others], weights, today, excluded=excluded)
     column = table.refugee_ids.index(r.id)
