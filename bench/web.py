@@ -96,7 +96,7 @@ def pages(url: str, email: str) -> list[tuple[str, str]]:
 
     from guidematch.extensions import db
     from guidematch.models import (
-        GroupMeeting, Guide, MeetingLog, OutboxMessage, Pairing, Refugee, User,
+        Campaign, GroupMeeting, Guide, MeetingLog, OutboxMessage, Pairing, Refugee, User,
     )
     from guidematch.vocabulary import GuideStatus, PairingStatus, RefugeeStatus
 
@@ -121,6 +121,7 @@ def pages(url: str, email: str) -> list[tuple[str, str]]:
         meeting = db.session.scalar(select(GroupMeeting.id).where(GroupMeeting.branch_id == branch_id)
                                     .order_by(GroupMeeting.starts_at).limit(1))
         message = first(OutboxMessage.id, OutboxMessage.branch_id == branch_id)
+        campaign = first(Campaign.id, Campaign.branch_id == branch_id)
     listed = [
         ("dashboard", "/"),
         ("guides", "/guides"),
@@ -153,6 +154,10 @@ def pages(url: str, email: str) -> list[tuple[str, str]]:
         ("import", "/import"),
         ("reports this year", "/reports?period=this_year"),
         ("reports last quarter", "/reports?period=last_quarter"),
+        ("campaigns", "/campaigns"),
+        ("campaign page", f"/campaigns/{campaign}"),
+        ("audit log", "/audit"),
+        ("audit log of a guide", f"/audit?guide={guide}"),
     ]
     if applicant:
         listed.append(("applicant review", f"/applicants/{applicant}"))
