@@ -170,11 +170,14 @@ COUNTED = frozenset({WeekStatus.MET, WeekStatus.UNDER})
 
 @dataclass(frozen=True)
 class Week:
-    key: str
     monday: date
     minutes: int
     status: WeekStatus
     paused_days: int = 0
+
+    @property
+    def key(self) -> str:
+        return week_key(self.monday)
 
     @property
     def sunday(self) -> date:
@@ -183,27 +186,31 @@ class Week:
 
 def pairing_weeks(start: date, last_day: date, today: date, logs: Iterable[tuple[date, int]],
                   pauses: Iterable[Span] = (), minimum: int = DEFAULT_WEEKLY_MINUTES,
-                  ended: bool = False) -> list[Week]:
+                  ended: bool = False, window: Span | None = None) -> list[Week]:
     """Return every ISO week from `start` to `last_day` with its minutes and status.
 
     `last_day` is the pairing's last day so far (today while it runs, its end
     day once ended); `logs` are (day, minutes); logs outside the span are ignored.
+    `window` keeps only the weeks whose Monday falls inside it (a report's
+    period): each judged as in the whole list, without walking the others.
     """
     if last_day < start:
         return []
     spans = list(pauses)
-    minutes_by_week: dict[str, int] = {}
+    minutes_by_monday: dict[date, int] = {}
     for day, minutes in logs:
         if start <= day <= last_day:
-            key = week_key(day)
-            minutes_by_week[key] = minutes_by_week.get(key, 0) + minutes
+            monday = monday_of(day)
+            minutes_by_monday[monday] = minutes_by_monday.get(monday, 0) + minutes
+    monday, last_monday = monday_of(start), last_day
+    if window is not None:
+        monday = max(monday, window.start + timedelta(days=-window.start.weekday() % 7))
+        last_monday = min(last_monday, window.end)
     weeks = []
-    monday = monday_of(start)
-    while monday <= last_day:
+    while monday <= last_monday:
         sunday = monday + timedelta(days=6)
-        key = week_key(monday)
-        minutes = minutes_by_week.get(key, 0)
-        paused = len(paused_days(spans, monday, sunday))
+        minutes = minutes_by_monday.get(monday, 0)
+        paused = len(paused_days(spans, monday, sunday)) if spans else 0
         if minutes >= minimum:
             status = WeekStatus.MET
         elif paused:
@@ -214,7 +221,7 @@ def pairing_weeks(start: date, last_day: date, today: date, logs: Iterable[tuple
             status = WeekStatus.PARTIAL
         else:
             status = WeekStatus.UNDER
-        weeks.append(Week(key, monday, minutes, status, paused))
+        weeks.append(Week(monday, minutes, status, paused))
         monday += timedelta(days=7)
     return weeks
 

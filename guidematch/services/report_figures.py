@@ -325,13 +325,15 @@ def _weeks(branch: Branch, start: date, end: date, today: date) -> tuple[list[in
         select(Pairing.id, Pairing.start_date, Pairing.ended_on, Pairing.status)
         .where(*where)).all()
     monday = iso_monday(MeetingLog.met_on)
+    # Only the weeks whose Monday is in the period are counted: their logs are all it needs.
     sums: dict[int, list[tuple[date, int]]] = {}
     for pairing_id, week_monday, first_day, minutes in db.session.execute(
             select(MeetingLog.pairing_id, monday, func.min(MeetingLog.met_on),
                    func.sum(MeetingLog.minutes))
             .join(Pairing, Pairing.id == MeetingLog.pairing_id)
             .where(*where, MeetingLog.met_on >= Pairing.start_date,
-                   or_(Pairing.ended_on.is_(None), MeetingLog.met_on <= Pairing.ended_on))
+                   or_(Pairing.ended_on.is_(None), MeetingLog.met_on <= Pairing.ended_on),
+                   MeetingLog.met_on >= start, MeetingLog.met_on <= end + timedelta(days=6))
             .group_by(MeetingLog.pairing_id, monday)):
         # One day of the week inside the pairing stands for the week's sum.
         sums.setdefault(pairing_id, []).append((first_day, int(minutes)))
@@ -341,13 +343,14 @@ def _weeks(branch: Branch, start: date, end: date, today: date) -> tuple[list[in
             .join(Pairing, Pairing.id == Pause.pairing_id).where(*where)):
         pauses.setdefault(pairing_id, []).append(programme.Span(first, last))
     minutes, met = [], 0
+    period = programme.Span(start, end)
     for pairing_id, first, ended_on, status in pairings:
         ended = status != PairingStatus.ACTIVE
         last_day = ended_on if ended and ended_on else today
         for week in programme.pairing_weeks(first, last_day, today, sums.get(pairing_id, ()),
                                             pauses.get(pairing_id, ()), branch.weekly_minutes,
-                                            ended=ended):
-            if start <= week.monday <= end and week.status in COUNTED:
+                                            ended=ended, window=period):
+            if week.status in COUNTED:
                 minutes.append(week.minutes)
                 met += week.status == WeekStatus.MET
     return minutes, met

@@ -234,6 +234,26 @@ def test_weeks_cover_the_pairing_without_gaps_and_sum_its_logs(start, length, mi
 
 
 @given(start=st.dates(min_value=date(2025, 1, 1), max_value=date(2030, 12, 31)),
+       length=st.integers(min_value=0, max_value=420), ended=st.booleans(),
+       today_after=st.integers(min_value=0, max_value=30),
+       window_from=st.integers(min_value=-60, max_value=480), window_days=st.integers(0, 200),
+       logged=st.lists(st.tuples(st.integers(-10, 430), st.integers(0, 300)), max_size=40),
+       paused=st.lists(st.tuples(st.integers(-10, 430), st.integers(0, 30)), max_size=3))
+def test_a_window_keeps_the_weeks_of_the_whole_list_whose_monday_it_holds(
+        start, length, ended, today_after, window_from, window_days, logged, paused):
+    # A report asks for its period's weeks only: the same weeks, judged the same.
+    last_day = start + timedelta(days=length)
+    today = last_day + timedelta(days=today_after if ended else 0)
+    logs = [(start + timedelta(days=d), m) for d, m in logged]
+    pauses = [Span(start + timedelta(days=d), start + timedelta(days=d + n)) for d, n in paused]
+    window = Span(start + timedelta(days=window_from),
+                  start + timedelta(days=window_from + window_days))
+    whole = p.pairing_weeks(start, last_day, today, logs, pauses, ended=ended)
+    windowed = p.pairing_weeks(start, last_day, today, logs, pauses, ended=ended, window=window)
+    assert windowed == [week for week in whole if week.monday in window]
+
+
+@given(start=st.dates(min_value=date(2025, 1, 1), max_value=date(2030, 12, 31)),
        pattern=st.lists(st.sampled_from([0, 60, 120]), min_size=3, max_size=12))
 def test_at_risk_exactly_when_the_last_two_full_weeks_were_under(start, pattern):
     start = p.monday_of(start)

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from guidematch.services import report_figures
+from guidematch.services import meetings, report_figures
 from guidematch.vocabulary import EndReason, PairingStatus
 from tests import factories
 from tests.reports import known_branch
@@ -63,6 +63,19 @@ def test_a_period_ending_in_the_future_counts_to_today(branch, known):
     report = report_figures.figures(branch, date(2026, 11, 1), date(2026, 12, 31), TODAY)
     assert report.at_end == TODAY
     assert report.value("pairings_active_at_end") == 2  # P1 and P4; P6 ended on 10 November
+
+
+def test_a_period_counts_the_weeks_whose_monday_it_holds_with_all_their_days(db, branch):
+    # Wednesday 7 to Saturday 31 October: the week of Monday 5 October is not the period's,
+    # the week of Monday 26 October is, with its Sunday in November.
+    pairing = factories.make_active_pairing(branch, start=date(2026, 10, 5))
+    for day, minutes in ((date(2026, 10, 8), 200), (date(2026, 10, 27), 60), (date(2026, 11, 1), 60)):
+        meetings.add_log(pairing, day, minutes, today=date(2026, 11, 30))
+    db.session.commit()
+    report = report_figures.figures(branch, date(2026, 10, 7), date(2026, 10, 31), date(2026, 11, 30))
+    assert report.value("pairing_weeks_counted") == 3  # 12, 19 and 26 October
+    assert report.value("share_weeks_meeting_minimum") == pytest.approx(1 / 3)
+    assert report.value("median_minutes_per_week") == 0
 
 
 def test_the_months_of_a_period_cover_it_exactly():
