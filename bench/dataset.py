@@ -97,14 +97,14 @@ def _pair(rng: random.Random, guides: list[Guide], refugees: list[Refugee], toda
 
 
 def _follow(rng: random.Random, pairing, start: date, last: date, today: date) -> int:
-    """Log most weeks of a pairing (some twice), and now and then a holiday; return the logs."""
+    """Log most weeks of a pairing (many twice), and now and then a holiday; return the logs."""
     entries = []
     quiet = rng.random() < .12  # a pair that stopped meeting: the at-risk list's people
     day = start
     while day <= last:
         if quiet and (last - day).days < 35:
             break
-        for _twice in range(2 if rng.random() < .35 else 1):
+        for _twice in range(2 if rng.random() < .65 else 1):
             if rng.random() < .88:
                 met_on = min(last, day + timedelta(days=rng.randint(0, 6)))
                 entries.append((met_on, rng.choice(MINUTES), ["walk"], ""))
