@@ -9,10 +9,12 @@ For each database: a fresh database is migrated and filled by bench/dataset.py
 (through the app's services; the time it takes is printed), gunicorn serves
 `wsgi:app` on it, and a logged-in coordinator of the biggest branch requests
 every coordinator page --requests times in a row, after three warm-up requests.
-Printed per page: p50 and p95 in ms, bytes of HTML, and SQL queries per request
+Printed per page: p50 and p95 in ms, bytes of HTML, SQL queries per request
 (counted in this process with the Flask test client on the same database: one
-request after a warm-up). Then the summary line
-`web pages=N worst_p95_ms=.. worst_page=.. max_queries=.. db=...`.
+request after a warm-up), and the p95 as a multiple of the run's baseline, `/healthz`
+timed the same way first (gunicorn and one `SELECT 1`, no page: what the machine's
+noise does to every request). Then the summary line
+`web pages=N worst_p95_ms=.. worst_page=.. max_queries=.. max_kb=.. worst_p95_x_baseline=.. db=...`.
 The goal (issue 11): p95 <= 200 ms on PostgreSQL for every page, HTML <= 300 KB.
 """
 from __future__ import annotations
@@ -247,9 +249,12 @@ def measure(base: str, email: str, listed, queries, requests: int) -> list[dict]
 
     browser = Browser(base)
     browser.post("/login", {"email": email, "password": dataset.PASSWORD}, "/login")
+    # The baseline of this run: a request through gunicorn that asks the database `SELECT 1`
+    # and renders no page. Each page's p95 is printed as a multiple of its p95 too.
+    baseline = _timed(browser, "baseline: /healthz", "/healthz", requests, 1)
     rows = []
     for name, path in listed:
-        rows.append(_timed(browser, name, path, requests, queries.get(name)))
+        rows.append(_timed(browser, name, path, requests, queries.get(name), baseline["p95"]))
     # The matching page after a run of the whole branch, as a coordinator runs it.
     began = time.perf_counter()
     weights = {f"weight_{part}": weight for part, weight in DEFAULT_WEIGHTS.items()}
@@ -257,11 +262,12 @@ def measure(base: str, email: str, listed, queries, requests: int) -> list[dict]
     browser.post("/matching/run", everyone, "/matching")
     print(f"  a matching run of the whole branch took {time.perf_counter() - began:.2f} s")
     rows.append(_timed(browser, "matching after a run", "/matching", requests,
-                       queries.get("matching")))
-    return rows
+                       queries.get("matching"), baseline["p95"]))
+    return baseline, rows
 
 
-def _timed(browser: Browser, name: str, path: str, requests: int, queries: int | None) -> dict:
+def _timed(browser: Browser, name: str, path: str, requests: int, queries: int | None,
+           baseline_p95: float | None = None) -> dict:
     for _ in range(3):
         body = browser.get(path)
     times = []
@@ -274,8 +280,9 @@ def _timed(browser: Browser, name: str, path: str, requests: int, queries: int |
     row = {"page": name, "path": path, "p50": statistics.median(times), "p95": p95,
            "bytes": len(body), "queries": queries}
     flag = " !" if p95 > GOAL_MS or len(body) > GOAL_BYTES else ""
+    ratio = f"  {p95 / baseline_p95:5.1f} x baseline" if baseline_p95 else ""
     print(f"  {name:28} p50 {row['p50']:7.1f} ms  p95 {p95:7.1f} ms  {len(body):8d} B  "
-          f"{queries if queries is not None else '?':>4} queries{flag}", flush=True)
+          f"{queries if queries is not None else '?':>4} queries{ratio}{flag}", flush=True)
     return row
 
 
@@ -300,7 +307,7 @@ def run_one(db_kind: str, scale: float, requests: int, workers: int,
         listed = pages(url, email)
         queries = count_queries(url, email, listed)
         process, base = serve(url, workers)
-        rows = measure(base, email, listed, queries, requests)
+        baseline, rows = measure(base, email, listed, queries, requests)
     finally:
         if process is not None:
             os.killpg(process.pid, signal.SIGTERM)
@@ -311,7 +318,8 @@ def run_one(db_kind: str, scale: float, requests: int, workers: int,
     worst_page = worst["page"].replace(" ", "_")
     line = (f"web pages={len(rows)} worst_p95_ms={worst['p95']:.0f} worst_page={worst_page} "
             f"max_queries={max(r['queries'] or 0 for r in rows)} "
-            f"max_kb={max(r['bytes'] for r in rows) / 1000:.0f} db={db_kind}")
+            f"max_kb={max(r['bytes'] for r in rows) / 1000:.0f} "
+            f"worst_p95_x_baseline={worst['p95'] / baseline['p95']:.1f} db={db_kind}")
     print(line, flush=True)
     return line
 
