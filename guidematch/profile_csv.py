@@ -14,6 +14,7 @@ free of Flask, and the command line shows them in English.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -102,6 +103,12 @@ class ProfileFile:
     encoding: str = "UTF-8"
     separator: str = ","
 
+    @functools.cached_property
+    def cells(self) -> list[tuple[str, Callable[[str], object], bool]]:
+        """Each column's name, parser and whether it must be filled: looked up once a file."""
+        return [(name, _status_parser(self.kind) if name == STATUS_COLUMN else PARSERS[name],
+                 name in REQUIRED_CELLS) for name in self.columns]
+
     def where(self, column: str) -> str:
         """Return how an error names a column: its number and the name the file gives it."""
         if column not in self.columns:
@@ -172,17 +179,19 @@ def _row(file: ProfileFile, line: int, row: list[str]) -> ProfileRecord:
                        N_("has %(cells)s cells where the header has %(columns)s"),
                        cells=len(row), columns=len(file.columns))
     values: dict[str, object] = {"first_name": ""}  # an empty one is refused by the service
-    for name, raw in zip(file.columns, row):
+    # One look at the whole row; only a row that holds a control character is searched cell
+    # by cell, so the error names the same cell as before.
+    suspect = has_control_characters("".join(row))
+    for (name, parse, required), raw in zip(file.cells, row):
         raw = raw.strip()
-        if name in REQUIRED_CELLS and not raw:
-            raise CsvError(file.filename, line, file.where(name), raw, N_("must not be empty"))
         if not raw:
+            if required:
+                raise CsvError(file.filename, line, file.where(name), raw, N_("must not be empty"))
             continue
-        if has_control_characters(raw):
+        if suspect and has_control_characters(raw):
             raise CsvError(file.filename, line, file.where(name), raw,
                            N_("contains a control character (an invisible character such as a "
                               "null byte)"))
-        parse = _status_parser(file.kind) if name == STATUS_COLUMN else PARSERS[name]
         try:
             values[name] = parse(raw)
         except CellError as exc:
@@ -191,6 +200,7 @@ def _row(file: ProfileFile, line: int, row: list[str]) -> ProfileRecord:
     return ProfileRecord(kind=file.kind, line=line, **values)  # type: ignore[arg-type]
 
 
+@functools.cache
 def _status_parser(kind: Kind) -> Callable[[str], str]:
     parse = enum_parser(STATUSES[kind])
     return lambda raw: str(parse(raw.lower()))

@@ -188,7 +188,8 @@ def read_csv_rows(text: str, separator: str = ",") -> Iterator[tuple[int, list[s
     line = 1
     try:
         for row in reader:
-            yield line, [unsafe_cell(cell) for cell in row]
+            # Only a row with a quote somewhere can hold a cell that `safe_cell` quoted.
+            yield line, [unsafe_cell(cell) for cell in row] if QUOTE in "".join(row) else row
             line = reader.line_num + 1
     except csv.Error as exc:
         raise SheetError(N_("line %(line)s is not readable as CSV (%(problem)s)"),

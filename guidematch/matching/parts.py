@@ -107,8 +107,14 @@ def shortest_waits(months: np.ndarray, allowed: np.ndarray) -> np.ndarray:
     """
     if not allowed.size:
         return np.zeros(allowed.shape[1])
-    found = np.where(allowed, months[:, None], np.inf).min(axis=0)
-    return np.where(np.isfinite(found), found, 0.0)
+    # Rows from the shortest wait up: each guide's first allowed row is its shortest waiter.
+    # (A float matrix of the months where allowed took 40 MB and 70 ms for the national file.)
+    order = np.argsort(months, kind="stable")
+    in_order = allowed[order]
+    first = in_order.argmax(axis=0)
+    anyone = in_order[first, np.arange(allowed.shape[1])]
+    found = months[order][first]
+    return np.where(anyone & np.isfinite(found), found, 0.0)
 
 
 def gate_bounds(c: Mapping[str, float]) -> tuple[float, float]:

@@ -160,6 +160,12 @@ def catalog(locale: str) -> NullTranslations:
     return Translations.load(str(CATALOGS), [language_of(locale)])
 
 
+@lru_cache(maxsize=16)
+def _cldr(locale: str) -> Locale:
+    """The CLDR data of the reader's language, made once (Babel parses a name on every call)."""
+    return Locale(language_of(locale))
+
+
 def label(vocabulary: str, value: str, translations: Gettext) -> str:
     """Return a vocabulary value's words inside a reason (the value itself if unknown)."""
     word = LABELS[vocabulary].get(value)
@@ -168,13 +174,13 @@ def label(vocabulary: str, value: str, translations: Gettext) -> str:
 
 def language_name(code: str, locale: str) -> str:
     """Return a language's name in the reader's language, from CLDR ("arabisk", "Arabic")."""
-    return Locale(language_of(locale)).languages.get(code, code)
+    return _cldr(locale).languages.get(code, code)
 
 
 def slot_name(slot: str, locale: str, translations: Gettext) -> str:
     """Return "Monday evening" / "mandag kveld" for mon_evening."""
     day, part = slot.split("_")
-    name = Locale(language_of(locale)).days["format"]["wide"][DAYS.index(day)]
+    name = _cldr(locale).days["format"]["wide"][DAYS.index(day)]
     if language_of(locale) == "en":
         name = name.capitalize()
     return f"{name} {label('day_part', part, translations)}"
@@ -182,12 +188,12 @@ def slot_name(slot: str, locale: str, translations: Gettext) -> str:
 
 def listing(items: Sequence[str], locale: str) -> str:
     """Return "a, b and c" in the locale's way."""
-    return format_list(list(items), locale=language_of(locale))
+    return format_list(list(items), locale=_cldr(locale))
 
 
 def number(value: float, locale: str) -> str:
     """Return a number with one decimal, in the locale's way ("3,2" / "3.2")."""
-    return format_decimal(value, "0.0", locale=language_of(locale))
+    return format_decimal(value, "0.0", locale=_cldr(locale))
 
 
 def _variant(key: str, params: Mapping[str, object]) -> tuple[str, int]:

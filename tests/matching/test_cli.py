@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import csv
+import gc
 import os
 import subprocess
 import sys
@@ -10,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from guidematch import PROJECT_ROOT, create_app
+from guidematch.cli import match
 from guidematch.profile_csv import write_profiles
 from tests.matching.factories import TODAY, guide, refugee
 
@@ -272,3 +274,19 @@ def test_no_waiting_priority_with_waiting_weight_0(runner, tmp_path):
     [pair] = rows(tmp_path / "pairs.csv")
     assert pair["refugee_id"] == "karim"
     assert "waited" not in pair["reasons"]
+
+
+def test_the_collector_rests_during_a_run_and_is_back_on_after_it(runner, files, tmp_path,
+                                                                   monkeypatch):
+    # The command is a batch (guidematch/cli/match.py, _as_a_batch); this process is not.
+    seen = []
+
+    def solve(*args, **kwargs):
+        seen.append(gc.isenabled())
+        return real(*args, **kwargs)
+
+    real = match.solve
+    monkeypatch.setattr(match, "solve", solve)
+    result = run(runner, "solve", files, tmp_path / "pairs.csv")
+    assert result.exit_code == 0, result.output
+    assert seen == [False] and gc.isenabled()

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from guidematch.matching import Forbidden, ProfileSet, score_matrix, solve
 from guidematch.matching.reference import reference_matrix
 from guidematch.matching.constraints import rule_table
-from guidematch.matching.parts import FIT_FLOOR
+from guidematch.matching.parts import FIT_FLOOR, shortest_waits
 from guidematch.matching.score import Scorer
 from guidematch.matching.solve import part_matrix
 from tests.matching.factories import TODAY, only
@@ -214,3 +214,14 @@ def test_waiting_buys_nothing_for_a_poor_fit_and_never_lowers_a_score(group):
     assert np.allclose(default[poor], fit[poor] * share, rtol=0, atol=1e-3)
     # At most the waiting weight's share (10 of 25) on top of the fit.
     assert (default <= fit * share + 40 + 1e-3).all()
+
+
+@given(st.integers(0, 6).flatmap(lambda rows: st.tuples(
+    st.lists(st.sampled_from([0.0, 1.0, 2.0, 5.0, 12.0, np.inf]), min_size=rows, max_size=rows),
+    st.lists(st.lists(st.booleans(), min_size=rows, max_size=rows), max_size=5))))
+def test_each_guides_shortest_waiter_is_the_least_months_among_those_allowed(case):
+    months, columns = case
+    allowed = np.array(columns, dtype=bool).T.reshape(len(months), len(columns))
+    expected = [min((m for m, ok in zip(months, column) if ok and np.isfinite(m)), default=0.0)
+                for column in columns]
+    assert shortest_waits(np.array(months), allowed).tolist() == expected

@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 
 from guidematch import spreadsheets
 from guidematch.profile import ProfileRecord
-from guidematch.profile_csv import profiles_to_csv, read_profiles
+from guidematch.profile_csv import CsvError, profiles_to_csv, read_profiles
 from guidematch.spreadsheets import (
     SheetError, csv_text, read_table, safe_cell, unsafe_cell, xlsx_bytes,
 )
@@ -116,3 +116,25 @@ def test_a_workbook_reads_as_the_csv_form_text():
 def test_a_file_that_is_not_a_workbook_is_said_so():
     with pytest.raises(SheetError, match="not an Excel workbook"):
         read_table(b"PK\x03\x04 not really a zip")
+
+
+CONTROL = st.sampled_from(["\x00", "\x07", "\x1b", "\x7f", "\x85", "\x9f"])
+
+
+@settings(max_examples=100, deadline=None)
+@given(column=st.sampled_from(["first_name", "last_name", "phone", "district", "occupation"]),
+       at=st.integers(1, 3), control=CONTROL, id_empty=st.booleans())
+def test_a_control_character_is_refused_in_the_cell_that_holds_it(column, at, control, id_empty):
+    # The reader looks at the whole row first; the error still names the first bad cell.
+    # (Inside the text: at either end, strip() takes some of them away as white space.)
+    clean = {"id": "" if id_empty else "g1", "first_name": "Kari", "last_name": "Nordmann",
+             "phone": "+47 40000000", "district": "Sentrum", "occupation": "lærer"}
+    cells = {**clean, column: clean[column][:at] + control + clean[column][at:]}
+    text = ",".join(cells) + ",gender\n" + ",".join(cells.values()) + ",female\n"
+    with pytest.raises(CsvError) as raised:
+        read_profiles(io.StringIO(text), "guide")
+    if id_empty:  # the id comes first in the row: its error is the one shown
+        assert raised.value.column.endswith("(id)") and raised.value.message == "must not be empty"
+    else:
+        assert raised.value.column.endswith(f"({column})")
+        assert "control character" in raised.value.message
