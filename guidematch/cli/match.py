@@ -32,10 +32,7 @@ from guidematch.profile_csv import N_, CsvError, iter_pairs, matchable, read_pro
 from guidematch.services import clock
 from guidematch.vocabulary import ADULT_AGE, PERSON_LOCALES
 
-# A plain click group, not an AppGroup: the commands need no app (they read and write files),
-# and pyproject.toml names the group a "flask.commands" plugin, so `flask --app guidematch
-# match ...` runs it without making the web app (blueprints, migrations, extensions): at the
-# national shape, making the app took more than half of the run.
+
 def _as_a_batch() -> None:
     # A run builds tens of thousands of records and drops them all at its end. The cyclic
     # collector walked them again and again while they were read, and once more as Python
@@ -50,6 +47,10 @@ def _as_a_batch() -> None:
     atexit.register(gc.freeze)
 
 
+# A plain click group, not an AppGroup: the commands need no app (they read and write files),
+# and pyproject.toml names the group a "flask.commands" plugin, so `flask --app guidematch
+# match ...` runs it without making the web app (blueprints, migrations, extensions): at the
+# national shape, making the app took more than half of the run.
 match_cli = click.Group("match", help="Propose guide-refugee pairs, or list pair scores, from CSV.",
                         callback=_as_a_batch)
 
