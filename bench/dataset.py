@@ -141,7 +141,8 @@ def _branch(rng: random.Random, synth, slug: str, n_refugees: int, n_guides: int
     counts["guides"] = counts.get("guides", 0) + n_guides
     counts["refugees"] = counts.get("refugees", 0) + n_refugees
 
-    guides = list(db.session.scalars(db.select(Guide).where(Guide.branch_id == branch.id)))
+    guides = list(db.session.scalars(db.select(Guide).where(Guide.branch_id == branch.id)
+                                     .order_by(Guide.id)))
     channels = list(CampaignChannel)
     recruiting = [campaigns.create_campaign(branch, campaigns.CampaignValues(
         f"Kampanje {n + 1}", channels[n % len(channels)], Gender.MALE if n % 2 == 0 else None))
@@ -155,7 +156,8 @@ def _branch(rng: random.Random, synth, slug: str, n_refugees: int, n_guides: int
         _approve(rng, guide, today)
     db.session.commit()
     free = [g for g in guides if g.status == GuideStatus.AVAILABLE]
-    waiting = list(db.session.scalars(db.select(Refugee).where(Refugee.branch_id == branch.id)))
+    waiting = list(db.session.scalars(db.select(Refugee).where(Refugee.branch_id == branch.id)
+                                      .order_by(Refugee.id)))
     for n in range(n_pairings):
         pairing = _pair(rng, free, waiting, today)
         if pairing is None:
