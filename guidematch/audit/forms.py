@@ -9,13 +9,22 @@ from guidematch.form_kit import Form, optional_int, select_choices
 from guidematch.labels import AUDIT_ACTION_LABELS
 
 
+def _who(value: object) -> int | str | None:
+    """A user's id, or a kind of actor without an account ("system", "guide link")."""
+    if value in ("", None):
+        return None
+    if isinstance(value, int) or str(value).strip().isdigit():
+        return optional_int(value)
+    return str(value)
+
+
 class AuditFilterForm(Form):
     """A GET form (bookmarkable, no CSRF token): it changes nothing."""
 
     class Meta:
         csrf = False
 
-    who = SelectField(_l("Who"), coerce=optional_int, validators=[Optional()])
+    who = SelectField(_l("Who"), coerce=_who, validators=[Optional()])
     what = SelectField(_l("What"), validators=[Optional()])
     first = DateField(_l("From"), validators=[Optional()])
     last = DateField(_l("To (included)"), validators=[Optional()])
@@ -24,7 +33,7 @@ class AuditFilterForm(Form):
     refugee = HiddenField()
     submit = SubmitField(_l("Show"))
 
-    def __init__(self, *args, people: list[tuple[int, str]], **kwargs):
+    def __init__(self, *args, people: list[tuple[int | str, str]], **kwargs):
         super().__init__(*args, **kwargs)
         self.who.choices = select_choices(people, blank=_l("Anyone"))
         actions = sorted(AUDIT_ACTION_LABELS.items(), key=lambda pair: str(pair[1]).casefold())

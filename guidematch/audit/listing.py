@@ -38,9 +38,10 @@ DETAIL_WORDS = {
 
 @dataclass(frozen=True)
 class Filters:
-    """What the page shows: events by one user, of one kind, in local days, about one person."""
+    """What the page shows: events by one user (or one kind of actor without an account, such
+    as "system" or "guide link"), of one kind, in local days, about one person."""
 
-    user_id: int | None = None
+    who: int | str | None = None
     action: str = ""
     first: date | None = None
     last: date | None = None
@@ -48,7 +49,7 @@ class Filters:
 
     def args(self) -> dict[str, str]:
         """Return these filters as the page's URL arguments (ids and dates, never names)."""
-        args = {"who": str(self.user_id or ""), "what": self.action,
+        args = {"who": str(self.who or ""), "what": self.action,
                 "first": self.first.isoformat() if self.first else "",
                 "last": self.last.isoformat() if self.last else ""}
         if self.person is not None:
@@ -79,11 +80,25 @@ def kind_of(person: Guide | Refugee) -> str:
     return "guide" if isinstance(person, Guide) else "refugee"
 
 
-def actors() -> list[tuple[int, str]]:
-    """Return (id, full name) of every coordinator or admin in the branch's log, by name."""
+def actor_kind(actor: str) -> str:
+    """Return who acted without an account as the log names them: the system unless known.
+
+    The command line and the timers are the system too ("cli", "system", or nothing written).
+    """
+    return actor if actor in AUDIT_ACTOR_LABELS and actor != "cli" else "system"
+
+
+def actors() -> list[tuple[int | str, str]]:
+    """Return the choices of who: every coordinator or admin in the branch's log by name, then
+    each kind of actor without an account in it (the system, a guide by their link ...)."""
     in_log = branch_select(AuditEvent).with_only_columns(AuditEvent.user_id).distinct()
-    return [(user_id, name) for user_id, name in db.session.execute(
+    users: list[tuple[int | str, str]] = [(user_id, name) for user_id, name in db.session.execute(
         select(User.id, User.name).where(User.id.in_(in_log)).order_by(User.name, User.id))]
+    without_account = branch_select(AuditEvent).with_only_columns(AuditEvent.actor).distinct() \
+        .where(AuditEvent.user_id.is_(None))
+    kinds = {actor_kind(actor) for actor in db.session.scalars(without_account)}
+    named = [(kind, str(AUDIT_ACTOR_LABELS[kind])) for kind in kinds]
+    return users + sorted(named, key=lambda choice: choice[1].casefold())
 
 
 def _person_events(person: Guide | Refugee):
@@ -97,8 +112,13 @@ def _person_events(person: Guide | Refugee):
 
 def _where(filters: Filters) -> list:
     where = []
-    if filters.user_id is not None:
-        where.append(AuditEvent.user_id == filters.user_id)
+    if isinstance(filters.who, int):
+        where.append(AuditEvent.user_id == filters.who)
+    elif filters.who == "system":  # what actor_kind calls the system
+        known = set(AUDIT_ACTOR_LABELS) - {"system", "cli"}
+        where += [AuditEvent.user_id.is_(None), AuditEvent.actor.not_in(known)]
+    elif filters.who:
+        where += [AuditEvent.user_id.is_(None), AuditEvent.actor == filters.who]
     if filters.action:
         where.append(AuditEvent.action == filters.action)
     if filters.first:
@@ -163,7 +183,7 @@ def _by_id(model, ids: set[int], branch_id: int, *options) -> dict:
 def _who(event: AuditEvent, users: dict[int, str]) -> str:
     if event.user_id and event.user_id in users:
         return users[event.user_id]
-    return str(AUDIT_ACTOR_LABELS.get(event.actor) or AUDIT_ACTOR_LABELS["system"])
+    return str(AUDIT_ACTOR_LABELS[actor_kind(event.actor)])
 
 
 def _pairing_link(pairing: Pairing) -> About:

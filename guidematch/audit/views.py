@@ -34,7 +34,7 @@ def index():
     form = AuditFilterForm(formdata=request.args or None, people=listing.actors())
     rows = pager = None  # with errors, they stand next to their fields and no rows are shown
     if not request.args or form.validate():
-        filters = listing.Filters(user_id=form.who.data, action=form.what.data or "",
+        filters = listing.Filters(who=form.who.data, action=form.what.data or "",
                                   first=form.first.data, last=form.last.data, person=person)
         rows, pager = listing.log_page(filters, safe_input.page_number(request.args))
     return render_template("audit/index.html", form=form, person=person, rows=rows, pager=pager,

@@ -73,6 +73,21 @@ def test_who_shows_only_that_coordinators_events(client, world):
     assert len(shown) == 2 and all("Per Olsen" in row for row in shown)
 
 
+def test_who_can_be_the_system_or_a_person_by_their_link(client, db, world, branch):
+    # Who acted without an account is chosen by the name the log's rows show.
+    event("meeting_log.weekly_answer", world["pairing"], branch=branch, actor="guide link",
+          at=datetime(2026, 11, 25, 9, tzinfo=timezone.utc))
+    event("person_purged", None, branch=branch, at=datetime(2026, 11, 26, 5, tzinfo=timezone.utc))
+    page = get(client)
+    assert '<option value="system">System</option>' in page
+    assert '<option value="guide link">The guide, by their link</option>' in page
+    assert '<option value="refugee link">' not in page  # no such event in this branch's log
+    system = rows(get(client, "?who=system"))
+    assert len(system) == 2 and all("System" in row for row in system)  # the CLI's purge too
+    by_link = rows(get(client, "?who=guide+link"))
+    assert len(by_link) == 1 and "The guide, by their link" in by_link[0]
+
+
 def test_what_shows_only_that_kind_of_event(client, world):
     shown = rows(get(client, "?what=guide_updated"))
     assert len(shown) == 1 and "Ola Hansen" in shown[0]
