@@ -242,8 +242,8 @@ def serve(url: str, workers: int) -> tuple[subprocess.Popen, str]:
     raise SystemExit("gunicorn did not start")
 
 
-def measure(base: str, email: str, listed, queries, requests: int) -> list[dict]:
-    """Request every page `requests` times; return a row of figures per page."""
+def measure(base: str, email: str, listed, queries, requests: int) -> tuple[dict, list[dict]]:
+    """Request every page `requests` times; return the baseline's figures and a row per page."""
     from bench import dataset
     from guidematch.vocabulary import DEFAULT_WEIGHTS
 

@@ -114,9 +114,9 @@ def _where(filters: Filters) -> list:
     where = []
     if isinstance(filters.who, int):
         where.append(AuditEvent.user_id == filters.who)
-    elif filters.who == "system":  # what actor_kind calls the system
-        known = set(AUDIT_ACTOR_LABELS) - {"system", "cli"}
-        where += [AuditEvent.user_id.is_(None), AuditEvent.actor.not_in(known)]
+    elif filters.who == "system":  # every actor that actor_kind calls the system
+        others = [actor for actor in AUDIT_ACTOR_LABELS if actor_kind(actor) != "system"]
+        where += [AuditEvent.user_id.is_(None), AuditEvent.actor.not_in(others)]
     elif filters.who:
         where += [AuditEvent.user_id.is_(None), AuditEvent.actor == filters.who]
     if filters.action:
